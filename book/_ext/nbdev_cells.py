@@ -1,0 +1,84 @@
+"""Render nbdev notebooks in Jupyter Book: turn `#|` directives into myst-nb cell tags.
+
+nbdev marks cells with comment directives (`#| export`, `#| hide`, ...) and its clean step drops
+cell metadata, so the notebooks carry no myst-nb tags. Before myst-nb parses a notebook this
+extension rewrites each code cell: the directive lines are removed from the shown source and
+mapped to tags that myst-nb understands.
+
+| directive            | effect in the book                            |
+|----------------------|-----------------------------------------------|
+| `#| hide`            | the cell (code and output) is not shown        |
+| `#| echo: false`     | the code is not shown, the output is          |
+| `#| output: false`   | the output is not shown                        |
+| `#| code-fold: true` | the code is folded behind a toggle (solutions) |
+| any other (`export`, `default_exp`, ...) | the line is removed   |
+
+A cell left with no code (e.g. only `#| default_exp core`) is not shown. The cells still run.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+DIRECTIVE = re.compile(r"^\s*#\|\s?(.*?)\s*$")
+
+
+def directives_and_code(source: str) -> tuple[list[tuple[str, str]], str]:
+    "Split a code cell into its leading `#|` directives (key, value) and the remaining code."
+    lines = source.splitlines()
+    directives = []
+    i = 0
+    while i < len(lines):
+        m = DIRECTIVE.match(lines[i])
+        if m:
+            key, _, value = m.group(1).partition(":") if ":" in m.group(1) else m.group(1).partition(" ")
+            directives.append((key.strip(), value.strip()))
+        elif lines[i].strip():
+            break
+        i += 1
+    return directives, "\n".join(lines[i:]).rstrip()
+
+
+def tags_for(directives: list[tuple[str, str]], code: str) -> set[str]:
+    "myst-nb tags for a cell with these directives and remaining code."
+    tags = set()
+    for key, value in directives:
+        value = value.lower()
+        if key == "hide" or (key == "include" and value == "false"):
+            tags.add("remove-cell")
+        elif key == "echo" and value == "false":
+            tags.add("remove-input")
+        elif key == "output" and value == "false":
+            tags.add("remove-output")
+        elif key == "code-fold" and value in ("true", "show"):
+            tags.add("hide-input")
+    if not code.strip():
+        tags.add("remove-input")
+    return tags
+
+
+def process_notebook(text: str) -> str:
+    "Rewrite a notebook's JSON text: directives out of the source, tags into the metadata."
+    nb = json.loads(text)
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        directives, code = directives_and_code(source)
+        if not directives:
+            continue
+        tags = tags_for(directives, code)
+        meta = cell.setdefault("metadata", {})
+        meta["tags"] = sorted(set(meta.get("tags", [])) | tags)
+        cell["source"] = code
+    return json.dumps(nb)
+
+
+def _source_read(app, docname, source):
+    if str(app.env.doc2path(docname)).endswith(".ipynb"):
+        source[0] = process_notebook(source[0])
+
+
+def setup(app):
+    app.connect("source-read", _source_read)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
