@@ -14,6 +14,9 @@ mapped to tags that myst-nb understands.
 | any other (`export`, `default_exp`, ...) | the line is removed   |
 
 A cell left with no code (e.g. only `#| default_exp core`) is not shown. The cells still run.
+
+It also removes horizontal rules (`---` lines) from markdown outputs: nbdev's `show_doc` starts
+its output with one, and docutils cannot place a transition inside a cell's output.
 """
 from __future__ import annotations
 
@@ -65,6 +68,11 @@ def process_notebook(text: str) -> str:
             continue
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
         directives, code = directives_and_code(source)
+        for out in cell.get("outputs", []):
+            md = out.get("data", {}).get("text/markdown")
+            if md is not None:
+                md = md if isinstance(md, str) else "".join(md)
+                out["data"]["text/markdown"] = "\n".join(l for l in md.splitlines() if l.strip() != "---")
         if not directives:
             continue
         tags = tags_for(directives, code)

@@ -1,0 +1,109 @@
+"""Build the book.
+
+    python tools/book.py                        # execute every chapter and build _build/html
+    python tools/book.py --executed _build/executed [--out DIR]
+        # build from notebooks that the test run already executed (no second execution)
+
+Warnings are errors in both modes. After the build, `check_built_book` verifies what a reader
+needs: every toc page exists, every chapter has its Colab launch link, no nbdev directive
+(`#|`) reached the page, and math is present where the source has math.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from settings import ROOT, settings, toc_files
+
+IGNORE = shutil.ignore_patterns("_build", ".ipynb_checkpoints", "__pycache__", "data", "checkpoints", "*.pt")
+
+
+def jupyter_book(source: Path, config: Path, toc: Path, out: Path) -> None:
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(source), "--config", str(config), "--toc", str(toc),
+           "--path-output", str(out), "-W", "--keep-going", "--all"]
+    print("$", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=ROOT)
+
+
+def stage_executed(executed: Path, stage: Path) -> Path:
+    "A copy of the book's sources whose notebooks are the executed ones; returns its config path."
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    shutil.copy(ROOT / "_toc.yml", stage / "_toc.yml")
+    shutil.copytree(ROOT / "book", stage / "book", ignore=IGNORE)
+    nbs = settings()["nbs_path"]
+    shutil.copytree(ROOT / nbs, stage / nbs, ignore=IGNORE)
+    missing = []
+    for f in toc_files():
+        src = ROOT / f"{f}.ipynb"
+        if src.exists():
+            done = executed / f"{f}.ipynb"
+            if not done.exists():
+                missing.append(str(done))
+            else:
+                shutil.copy(done, stage / f"{f}.ipynb")
+    if missing:
+        raise SystemExit("not executed by the test run (did a notebook fail?):\n  " + "\n  ".join(missing))
+    config = yaml.safe_load((ROOT / "book" / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = "off"
+    (stage / "book" / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return stage / "book" / "_config.yml"
+
+
+def check_built_book(html: Path) -> list[str]:
+    "Problems a reader would see in the built HTML (an empty list when there are none)."
+    problems = []
+    cfg = settings()
+    colab = f"colab.research.google.com/github/{cfg['user']}/{cfg['repo']}/blob/{cfg['branch']}/"
+    for f in toc_files():
+        page = html / f"{f}.html"
+        if not page.exists():
+            problems.append(f"{page}: missing")
+            continue
+        text = page.read_text(encoding="utf-8")
+        if (ROOT / f"{f}.ipynb").exists():
+            if colab + f"{f}.ipynb" not in text:
+                problems.append(f"{page}: no Colab launch link to {colab}{f}.ipynb")
+            if re.search(r"#\|", text):
+                problems.append(f"{page}: an nbdev directive (#|) is shown")
+            if "Traceback (most recent call last)" in text:
+                problems.append(f"{page}: shows a traceback")
+        source = (ROOT / f"{f}.ipynb") if (ROOT / f"{f}.ipynb").exists() else (ROOT / f"{f}.md")
+        if "$$" in source.read_text(encoding="utf-8") and "math notranslate" not in text:
+            problems.append(f"{page}: the source has math but the page has no rendered math block")
+    return problems
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--executed", type=Path, help="build from notebooks executed by the test run")
+    parser.add_argument("--out", type=Path, help="output folder (default: _build, or _build/test-book with --executed)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    if args.executed:
+        out = args.out or ROOT / "_build" / "test-book"
+        config = stage_executed(args.executed.resolve(), ROOT / "_build" / "stage")
+        jupyter_book(config.parent.parent, config, config.parent.parent / "_toc.yml", out)
+    else:
+        out = args.out or ROOT
+        jupyter_book(ROOT, ROOT / "book" / "_config.yml", ROOT / "_toc.yml", out)
+    html = out / "_build" / "html"
+    problems = check_built_book(html)
+    for p in problems:
+        print("BOOK CHECK FAILED:", p)
+    if problems:
+        return 1
+    print(f"book built in {time.perf_counter() - start:.0f} s: {html / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Run every test of the project (what `make test` and CI run).
+
+1. pytest on tests/ and, with nbval, on every notebook of the book (_toc.yml): each notebook
+   is executed once; the executed copy is kept in _build/executed.
+2. The book is built from those executed notebooks with warnings as errors, and checked.
+
+Per-notebook durations and the time of each step are printed at the end.
+Extra arguments are passed to pytest (e.g. `-k core`, or `-x`).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from settings import ROOT, toc_notebooks
+
+CELL_TIMEOUT = 300  # seconds per notebook cell (nbval's default is 2000)
+
+
+def main(argv: list[str]) -> int:
+    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    executed = ROOT / "_build" / "executed"
+    if executed.exists():
+        shutil.rmtree(executed)
+    notebooks = [str(p.relative_to(ROOT)) for p in toc_notebooks()]
+    times = {}
+    junit = ROOT / "_build" / "junit.xml"
+
+    start = time.perf_counter()
+    workers = os.environ.get("ENCDEC_TEST_WORKERS", "2")
+    pytest = [sys.executable, "-m", "pytest", "tests", *notebooks, "--nbval-lax", "--nbval-current-env",
+              f"--nbval-cell-timeout={CELL_TIMEOUT}", "-n", workers, "--dist", "loadfile", "-q",
+              f"--junitxml={junit}", *argv]
+    print("$", " ".join(pytest), flush=True)
+    rc = subprocess.run(pytest, cwd=ROOT, env=env).returncode
+    times["pytest and nbval"] = time.perf_counter() - start
+    if rc != 0:
+        print(f"pytest failed (exit {rc}); the book is not built.")
+        return rc
+
+    start = time.perf_counter()
+    rc = subprocess.run([sys.executable, str(ROOT / "tools" / "book.py"), "--executed", str(executed)],
+                        cwd=ROOT, env=env).returncode
+    times["book build (from executed notebooks)"] = time.perf_counter() - start
+
+    print("\n== timings ==")
+    for step, seconds in times.items():
+        print(f"{seconds:7.1f} s  {step}")
+    if rc != 0:
+        print("the book build failed")
+        return rc
+    passed, failed = junit_counts(junit)
+    print(f"tests: {passed + 1} passed, {failed} failed")  # the pytest cases and the book build
+    return 0
+
+
+def junit_counts(path) -> tuple[int, int]:
+    "(passed, failed) from pytest's JUnit XML report."
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(path).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root)
+    tests = sum(int(s.get("tests", 0)) for s in suites)
+    failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+    skipped = sum(int(s.get("skipped", 0)) for s in suites)
+    return tests - failed - skipped, failed
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
