@@ -21,7 +21,11 @@ CELL_TIMEOUT = 300  # seconds per notebook cell (nbval's default is 2000)
 
 
 def main(argv: list[str]) -> int:
+    workers = os.environ.get("ENCDEC_TEST_WORKERS", "2")
+    # one BLAS/OpenMP thread per worker per core: oversubscribed torch threads slow every notebook down
+    threads = str(max(1, (os.cpu_count() or 1) // int(workers)))
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    env.setdefault("OMP_NUM_THREADS", threads)
     executed = ROOT / "_build" / "executed"
     if executed.exists():
         shutil.rmtree(executed)
@@ -30,7 +34,6 @@ def main(argv: list[str]) -> int:
     junit = ROOT / "_build" / "junit.xml"
 
     start = time.perf_counter()
-    workers = os.environ.get("ENCDEC_TEST_WORKERS", "2")
     pytest = [sys.executable, "-m", "pytest", "tests", *notebooks, "--nbval-lax", "--nbval-current-env",
               f"--nbval-cell-timeout={CELL_TIMEOUT}", "-n", workers, "--dist", "loadfile", "-q",
               f"--junitxml={junit}", *argv]
