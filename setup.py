@@ -14,6 +14,7 @@ licenses = {"apache2": ("Apache Software License 2.0", "OSI Approved :: Apache S
 lic = licenses[cfg["license"]]
 min_python = cfg["min_python"]
 readme = here / "README.md"
+course = shlex.split(cfg.get("course_requirements", ""))
 
 setuptools.setup(
     name=cfg["lib_name"],
@@ -38,6 +39,6 @@ setuptools.setup(
     include_package_data=True,
     python_requires=">=" + min_python,
     install_requires=shlex.split(cfg.get("requirements", "")),
-    extras_require={"dev": shlex.split(cfg.get("dev_requirements", ""))},
+    extras_require={"course": course, "dev": shlex.split(cfg.get("dev_requirements", "")) + course},
     zip_safe=False,
 )

