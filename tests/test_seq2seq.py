@@ -1,0 +1,122 @@
+"Tests of encdec_lib.seq2seq: encoder, decoders (a)/(b), 001's Decoder, training tools, bad inputs."
+import pytest
+import torch
+from torch import nn
+
+from encdec_lib.core import Decoder, EncoderDecoder
+from encdec_lib.data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch, make_batch
+from encdec_lib.seq2seq import (Doc001Decoder, RNNDecoder, RNNEncoder, exact_match_rate, greedy, perplexity,
+                                rnn_seq2seq, seq2seq_loss, teacher_forcing_logits)
+
+torch.set_num_threads(1)
+
+
+def batch(B=3, V=10, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    pairs = [(torch.randint(4, V, (int(n),), generator=g).tolist(), torch.randint(4, V, (int(m),), generator=g).tolist())
+             for n, m in zip(torch.randint(1, 6, (B,), generator=g), torch.randint(1, 5, (B,), generator=g))]
+    return make_batch(pairs)
+
+
+@pytest.mark.parametrize("cell", [nn.RNN, nn.GRU, nn.LSTM])
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("mode", ["init", "every_step"])
+@pytest.mark.parametrize("layers", [1, 2])
+def test_all_configurations_run_and_match_step_loop(cell, bidirectional, mode, layers):
+    torch.manual_seed(0)
+    m = rnn_seq2seq(10, 10, 8, 12, mode=mode, cell=cell, bidirectional=bidirectional, num_layers=layers).eval()
+    b = batch()
+    logits = m(b.src, b.tgt_in, b.src_mask)
+    assert logits.shape == (*b.tgt_in.shape, 10)
+    enc = m.encoder(b.src, b.src_mask)
+    looped, _ = Decoder.forward(m.decoder, b.tgt_in, m.decoder.init_state(enc), enc)
+    torch.testing.assert_close(looped, logits)
+    out = greedy(m, b.src, b.src_mask, max_len=7)
+    assert out.shape[0] == 3 and out.shape[1] <= 7
+
+
+def test_padding_does_not_change_a_row():
+    torch.manual_seed(0)
+    m = rnn_seq2seq(10, 10, 8, 12, mode="every_step", cell=nn.LSTM, bidirectional=True).eval()
+    b = batch(4)
+    full = m(b.src, b.tgt_in, b.src_mask)
+    for i in range(4):
+        n, t = int(b.src_mask[i].sum()), int((b.tgt_in[i] != PAD_ID).sum())
+        alone = m(b.src[i:i + 1, :n], b.tgt_in[i:i + 1, :t])
+        torch.testing.assert_close(alone[0], full[i, :t], atol=1e-5, rtol=1e-5)
+
+
+def test_teacher_forcing_ratio():
+    torch.manual_seed(0)
+    m = rnn_seq2seq(10, 10, 8, 12).eval()
+    b = batch()
+    torch.testing.assert_close(teacher_forcing_logits(m, b, 1.0), m(b.src, b.tgt_in, b.src_mask))
+    # ratio 0: every input after <bos> is the model's own greedy choice -> same tokens as greedy decoding
+    logits = teacher_forcing_logits(m, b, 0.0)
+    g = m.greedy_decode(b.src, BOS_ID, -1, logits.size(1), b.src_mask)  # eos -1: never stops
+    assert torch.equal(logits.argmax(-1), g)
+    with pytest.raises(ValueError, match="ratio"):
+        teacher_forcing_logits(m, b, 1.5)
+
+
+def test_loss_ignores_padding_and_perplexity():
+    torch.manual_seed(0)
+    m = rnn_seq2seq(10, 10, 8, 12).eval()
+    b = batch()
+    logits = m(b.src, b.tgt_in, b.src_mask)
+    keep = b.tgt_out != PAD_ID
+    ref = nn.functional.cross_entropy(logits[keep], b.tgt_out[keep])
+    torch.testing.assert_close(seq2seq_loss(m, b), ref)
+    assert abs(perplexity(m, [b]) - ref.exp().item()) < 1e-4
+
+
+def test_bad_inputs():
+    m = rnn_seq2seq(10, 10, 8, 12)
+    b = batch()
+    with pytest.raises(ValueError, match="src"):
+        seq2seq_loss(m, b._replace(src=torch.zeros(3, 0, dtype=torch.long), src_mask=None))
+    with pytest.raises(ValueError, match="src_mask"):
+        seq2seq_loss(m, b._replace(src_mask=b.src_mask[:, :1]))
+    with pytest.raises(ValueError, match="vocabulary"):
+        seq2seq_loss(m, b._replace(src=b.src + 10))
+    with pytest.raises(ValueError, match="tgt_out"):
+        seq2seq_loss(m, b._replace(tgt_out=b.tgt_out + 10))
+    with pytest.raises(ValueError, match="mode"):
+        RNNDecoder(10, 8, 12, 12, mode="attention")
+    with pytest.raises(ValueError, match="layers"):
+        dec = RNNDecoder(10, 8, 12, 12, num_layers=2)
+        EncoderDecoder(RNNEncoder(10, 8, 12), dec)(b.src, b.tgt_in, b.src_mask)
+
+
+def test_all_padding_row_is_finite():
+    m = rnn_seq2seq(10, 10, 8, 12, bidirectional=True, cell=nn.LSTM)
+    b = batch()
+    b = b._replace(src=b.src.clone(), src_mask=b.src_mask.clone())
+    b.src[0], b.src_mask[0] = PAD_ID, False
+    loss = seq2seq_loss(m, b)
+    loss.backward()
+    assert torch.isfinite(loss) and all(torch.isfinite(p.grad).all() for p in m.parameters() if p.grad is not None)
+
+
+def test_doc001_decoder():
+    torch.manual_seed(0)
+    m = EncoderDecoder(RNNEncoder(10, 12, 12, cell=nn.LSTM), Doc001Decoder(12, 10))
+    b = batch()
+    logp = m(b.src, b.tgt_in, b.src_mask)
+    torch.testing.assert_close(logp.exp().sum(-1), torch.ones(logp.shape[:2]))
+    with pytest.raises(ValueError, match="LSTM"):
+        EncoderDecoder(RNNEncoder(10, 12, 12, cell=nn.GRU), Doc001Decoder(12, 10))(b.src, b.tgt_in, b.src_mask)
+
+
+def test_learns_to_copy():
+    torch.manual_seed(0)
+    from encdec_lib.core import fit
+    g = torch.Generator().manual_seed(0)
+    pairs = []
+    for _ in range(1500):
+        s = torch.randint(4, 8, (int(torch.randint(1, 4, (1,), generator=g)),), generator=g).tolist()
+        pairs.append((s, s))
+    loader = [make_batch(pairs[i:i + 50]) for i in range(0, 1500, 50)]
+    m = rnn_seq2seq(8, 8, 16, 32)
+    fit(m, loader, lambda mm, bb: seq2seq_loss(mm, bb), torch.optim.Adam(m.parameters(), 1e-2), 4, progress=False, device="cpu")
+    assert exact_match_rate(m, make_batch(pairs[:200])).float().mean() > 0.9
