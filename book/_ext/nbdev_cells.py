@@ -15,13 +15,16 @@ mapped to tags that myst-nb understands.
 
 A cell left with no code (e.g. only `#| default_exp core`) is not shown. The cells still run.
 
-It also removes horizontal rules (`---` lines) from markdown outputs: nbdev's `show_doc` starts
-its output with one, and docutils cannot place a transition inside a cell's output.
+It also removes horizontal rules nested inside cell outputs: nbdev's `show_doc` starts its
+markdown with `---`, and docutils cannot place a transition anywhere but between sections.
 """
 from __future__ import annotations
 
 import json
 import re
+
+from docutils import nodes
+from docutils.transforms import Transform
 
 DIRECTIVE = re.compile(r"^\s*#\|\s?(.*?)\s*$")
 
@@ -68,11 +71,6 @@ def process_notebook(text: str) -> str:
             continue
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
         directives, code = directives_and_code(source)
-        for out in cell.get("outputs", []):
-            md = out.get("data", {}).get("text/markdown")
-            if md is not None:
-                md = md if isinstance(md, str) else "".join(md)
-                out["data"]["text/markdown"] = "\n".join(l for l in md.splitlines() if l.strip() != "---")
         if not directives:
             continue
         tags = tags_for(directives, code)
@@ -82,6 +80,16 @@ def process_notebook(text: str) -> str:
     return json.dumps(nb)
 
 
+class RemoveNestedTransitions(Transform):
+    "Drop transitions (horizontal rules) that are not direct children of a section or the document."
+    default_priority = 500  # before docutils' Transitions check (830)
+
+    def apply(self):
+        for node in list(self.document.findall(nodes.transition)):
+            if not isinstance(node.parent, (nodes.document, nodes.section)):
+                node.parent.remove(node)
+
+
 def _source_read(app, docname, source):
     if str(app.env.doc2path(docname)).endswith(".ipynb"):
         source[0] = process_notebook(source[0])
@@ -89,4 +97,5 @@ def _source_read(app, docname, source):
 
 def setup(app):
     app.connect("source-read", _source_read)
+    app.add_transform(RemoveNestedTransitions)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
