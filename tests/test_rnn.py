@@ -9,8 +9,9 @@ from hypothesis import given, settings, strategies as st
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from encdec_lib.rnn import (GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, clip_grad_norm, gru_cell, lstm_cell,
-                            rnn_cell, rnn_cell_concat)
+from encdec_lib.rnn import (GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, SequenceClassifier, benchmark_layers,
+                            clip_grad_norm, gru_cell, lstm_cell, markdown_table, rnn_cell, rnn_cell_concat,
+                            state_gradient_norms)
 
 F64 = torch.float64
 ATOL = 1e-10
@@ -199,6 +200,64 @@ def test_clip_grad_norm_matches_torch():
         torch.testing.assert_close(p.grad, q.grad)
     with pytest.raises(ValueError, match="max_norm"):
         clip_grad_norm(a, 0.0)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("enforce_sorted", [True, False])
+@pytest.mark.parametrize("batch_first", [True, False])
+def test_packed_sequence_in_and_out(kind, fast, enforce_sorted, batch_first):
+    ours, ref = make_pair(kind, num_layers=2, bidirectional=True, batch_first=batch_first, fast=fast)
+    lengths = torch.tensor([5, 5, 3, 2, 2, 1]) if enforce_sorted else torch.tensor([2, 5, 1, 5, 3, 2])  # with ties
+    x = torch.randn((6, 5, 3) if batch_first else (5, 6, 3), dtype=F64)
+    packed = pack_padded_sequence(x, lengths, batch_first=batch_first, enforce_sorted=enforce_sorted)
+    h0 = torch.randn(4, 6, 4, dtype=F64)
+    hx = (h0, torch.randn_like(h0)) if kind == "lstm" else h0
+    out, state = ours(packed, hx)
+    ref_out, ref_state = ref(packed, hx)
+    assert torch.equal(out.batch_sizes, ref_out.batch_sizes)
+    assert_same(out.data, ref_out.data)
+    for s_, r in zip(as_tuple(state), as_tuple(ref_state)):
+        assert_same(s_, r)
+    w = torch.randn_like(out.data)
+    grads = torch.autograd.grad((out.data * w).sum(), list(ours.parameters()))
+    ref_grads = torch.autograd.grad((ref_out.data * w).sum(), list(ref.parameters()))
+    for g, r in zip(grads, ref_grads):
+        assert_same(g, r)
+    with pytest.raises(ValueError, match="lengths must be None for a PackedSequence"):
+        ours(packed, lengths=lengths)
+
+
+def test_sequence_classifier():
+    torch.manual_seed(0)
+    ours = SequenceClassifier(LSTM(28, 16, batch_first=True, fast=False), 10)
+    theirs = SequenceClassifier(nn.LSTM(28, 16, batch_first=True), 10)
+    theirs.load_state_dict(ours.state_dict())
+    x = torch.rand(5, 28, 28)
+    torch.testing.assert_close(ours(x), theirs(x))
+    assert ours(x).shape == (5, 10)
+    bi = SequenceClassifier(GRU(3, 4, num_layers=2, bidirectional=True, batch_first=True), 7)
+    out = bi(torch.randn(2, 6, 3), lengths=[6, 2])
+    assert out.shape == (2, 7)
+    with pytest.raises(ValueError, match="batch_first=True"):
+        SequenceClassifier(LSTM(3, 4), 2)
+    with pytest.raises(ValueError, match=r"x must have shape \(B, T, D\)"):
+        ours(torch.rand(28, 28))
+
+
+def test_state_gradient_norms_and_benchmark_helpers():
+    torch.manual_seed(0)
+    cell = LSTMCell(3, 4)
+    norms = state_gradient_norms(cell, torch.randn(6, 2, 3), torch.randn(2, 4))
+    assert norms.shape == (6,) and (norms >= 0).all()
+    with pytest.raises(ValueError, match=r"expected \(T, B, D\)"):
+        state_gradient_norms(cell, torch.randn(6, 3), torch.randn(2, 4))
+    with pytest.raises(ValueError, match=r"v has shape \(2, 5\), expected \(2, 4\)"):
+        state_gradient_norms(cell, torch.randn(6, 2, 3), torch.randn(2, 5))
+    rows = benchmark_layers(batch=2, T=3, hidden=4, repeats=1, device="cpu")
+    assert [r["layer"] for r in rows] == ["RNN", "LSTM", "GRU"]
+    assert all(r["fast_ms"] > 0 and r["scratch_ms"] > 0 for r in rows)
+    assert markdown_table(rows).count("\n") == 4
 
 
 # ---- bad inputs ---------------------------------------------------------------------------
