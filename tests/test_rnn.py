@@ -321,3 +321,14 @@ def test_bad_inputs_cells(kind):
     bad = torch.zeros(3, 4)  # batch 3 for an input of batch 2
     with pytest.raises(ValueError, match=r"has shape \(3, 4\), expected \(2, 4\)"):
         cell(torch.randn(2, 3), (bad, bad) if kind == "lstm" else bad)
+
+
+def test_dtype_conversion_and_flatten_is_harmless_on_cpu():
+    m = GRU(3, 4, num_layers=2, bidirectional=True)
+    ref = nn.GRU(3, 4, num_layers=2, bidirectional=True)
+    ref.load_state_dict(m.state_dict())
+    m.double(); ref.double()  # goes through _apply -> flatten_parameters (a no-op on the CPU)
+    m.flatten_parameters()
+    x = torch.randn(5, 2, 3, dtype=F64)
+    assert all(p.dtype == F64 for p in m.parameters())
+    assert_same(m(x)[0], ref(x)[0])
