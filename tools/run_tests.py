@@ -3,6 +3,8 @@
 1. pytest on tests/ and, with nbval, on every notebook of the book (_toc.yml): each notebook
    is executed once; the executed copy is kept in _build/executed.
 2. The book is built from those executed notebooks with warnings as errors, and checked.
+3. tests/book: headless Chromium opens the built pages (math typeset, images load, Colab
+   buttons, no broken internal link, nothing fetched from the network) and takes screenshots.
 
 Per-notebook durations and the time of each step are printed at the end.
 Extra arguments are passed to pytest (e.g. `-k core`, or `-x`).
@@ -34,7 +36,7 @@ def main(argv: list[str]) -> int:
     junit = ROOT / "_build" / "junit.xml"
 
     start = time.perf_counter()
-    pytest = [sys.executable, "-m", "pytest", "tests", *notebooks, "--nbval-lax", "--nbval-current-env",
+    pytest = [sys.executable, "-m", "pytest", "tests", "--ignore=tests/book", *notebooks, "--nbval-lax", "--nbval-current-env",
               f"--nbval-cell-timeout={CELL_TIMEOUT}", "-n", workers, "--dist", "loadfile", "-q",
               f"--junitxml={junit}", *argv]
     print("$", " ".join(pytest), flush=True)
@@ -48,15 +50,22 @@ def main(argv: list[str]) -> int:
     rc = subprocess.run([sys.executable, str(ROOT / "tools" / "book.py"), "--executed", str(executed)],
                         cwd=ROOT, env=env).returncode
     times["book build (from executed notebooks)"] = time.perf_counter() - start
+    if rc == 0:
+        start = time.perf_counter()
+        book_junit = ROOT / "_build" / "junit-book.xml"
+        browser = [sys.executable, "-m", "pytest", "tests/book", "-q", f"--junitxml={book_junit}", *argv]
+        print("$", " ".join(browser), flush=True)
+        rc = subprocess.run(browser, cwd=ROOT, env=dict(env, ENCDEC_BOOK_HTML=str(ROOT / "_build" / "test-book" / "_build" / "html"))).returncode
+        times["browser check of the built book"] = time.perf_counter() - start
 
     print("\n== timings ==")
     for step, seconds in times.items():
         print(f"{seconds:7.1f} s  {step}")
     if rc != 0:
-        print("the book build failed")
+        print("the book build or its browser check failed")
         return rc
-    passed, failed = junit_counts(junit)
-    print(f"tests: {passed + 1} passed, {failed} failed")  # the pytest cases and the book build
+    passed, failed = map(sum, zip(junit_counts(junit), junit_counts(book_junit)))
+    print(f"tests: {passed + 1} passed, {failed} failed")  # the pytest cases, the browser checks and the book build
     return 0
 
 

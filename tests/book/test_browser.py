@@ -1,0 +1,134 @@
+"""The built book, as a reader's browser shows it (headless Chromium through Playwright).
+
+Run by `make test` after the book is built, with ENCDEC_BOOK_HTML pointing at its HTML folder.
+Screenshots of the intro and of every chapter go to `_build/screenshots/`.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from settings import settings, toc_files  # noqa: E402
+
+HTML = Path(os.environ.get("ENCDEC_BOOK_HTML", ROOT / "_build" / "html"))
+SHOTS = ROOT / "_build" / "screenshots"
+PAGES = toc_files()
+CHAPTERS = [f for f in PAGES if (ROOT / f"{f}.ipynb").exists()]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+def chromium_path() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if shutil.which(name):
+            return shutil.which(name)
+    pytest.fail("no Chromium found: install Debian's `chromium` package (make test does it when run as root)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (HTML / "index.html").exists():
+        pytest.fail(f"no built book at {HTML} (set ENCDEC_BOOK_HTML)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, path: str):
+    "Open a built page; wait for MathJax to typeset. Returns (page, external requests)."
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    external = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    page.goto((HTML / f"{path}.html").as_uri())
+    page.wait_for_load_state("load")
+    if page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')"):
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30_000)
+        page.evaluate("() => MathJax.startup.promise")
+    return page, external
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders(browser, path):
+    page, external = open_page(browser, path)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / (path.replace("/", "__") + ".png")), full_page=True)
+    # math is typeset, and no raw TeX delimiters are left in the text
+    source = (ROOT / f"{path}.ipynb") if (ROOT / f"{path}.ipynb").exists() else (ROOT / f"{path}.md")
+    if re.search(r"\$\$|\$[^$\s][^$]*\$", source.read_text(encoding="utf-8")):
+        assert page.evaluate("() => document.querySelectorAll('mjx-container').length") > 0, "no math typeset"
+        raw = page.evaluate("() => document.querySelector('article').innerText")
+        assert "$$" not in raw and "\\(" not in raw and "\\[" not in raw, "raw TeX left on the page"
+    # every image (plots included) loads
+    broken = page.evaluate("() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+    assert not broken, f"images that do not load: {broken}"
+    # the page works without a network: nothing is fetched from outside the build
+    assert not external, f"the page fetches from the network: {external}"
+    page.close()
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_chapter_has_colab_button_and_plots(browser, path):
+    cfg = settings()
+    page, _ = open_page(browser, path)
+    links = page.evaluate("() => Array.from(document.querySelectorAll('a')).map(a => a.href)")
+    colab = f"https://colab.research.google.com/github/{cfg['user']}/{cfg['repo']}/blob/{cfg['branch']}/{path}.ipynb"
+    assert colab in links, f"no Colab launch button pointing at {colab}"
+    text = page.evaluate("() => document.querySelector('article').innerText")
+    assert "#|" not in text, "an nbdev directive is shown"
+    assert "<Axes" not in text and "<Figure size" not in text, "a plot's repr is printed instead of hidden"
+    page.close()
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src"):
+            if attrs.get(key) and tag in ("a", "img", "script", "link"):
+                self.hrefs.append(attrs[key])
+
+
+def test_no_internal_link_is_broken():
+    parsed = {}
+
+    def parse(path: Path) -> _Links:
+        if path not in parsed:
+            p = _Links()
+            p.feed(path.read_text(encoding="utf-8", errors="replace"))
+            parsed[path] = p
+        return parsed[path]
+
+    broken = []
+    pages = [HTML / f"{f}.html" for f in PAGES] + [HTML / "index.html", HTML / "genindex.html"]
+    for page in pages:
+        if not page.exists():
+            broken.append(f"{page.relative_to(HTML)} (page missing)")
+            continue
+        for href in parse(page).hrefs:
+            url = urlparse(href)
+            if url.scheme or href.startswith(("mailto:", "//", "javascript:")):
+                continue
+            target, anchor = urldefrag(href)
+            dest = (page.parent / unquote(target)).resolve() if target else page
+            if not dest.exists():
+                broken.append(f"{page.relative_to(HTML)} -> {href}")
+            elif anchor and dest.suffix == ".html" and anchor not in parse(dest).ids:
+                broken.append(f"{page.relative_to(HTML)} -> {href} (no such anchor)")
+    assert not broken, "broken internal links:\n" + "\n".join(broken)
