@@ -5,6 +5,7 @@
         # build from notebooks that the test run already executed (no second execution);
         # --only: a book of the intro and these pages only (to check one chapter while writing it)
 
+The library reference pages (book/api/, not committed) are generated first (tools/api.py).
 Warnings are errors in both modes. After the build, `check_built_book` verifies what a reader
 needs: every toc page exists, every chapter has its Colab launch link, no nbdev directive
 (`#|`) reached the page, and math is present where the source has math.
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from api import write_pages
 from settings import ROOT, settings, toc_files
 
 IGNORE = shutil.ignore_patterns("_build", ".ipynb_checkpoints", "__pycache__", "data", "checkpoints", "*.pt")
@@ -50,7 +52,7 @@ def stage_executed(executed: Path, stage: Path, only: list[str] | None = None) -
     if only:
         toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
         pages = [f for f in toc_files()[1:] if not (ROOT / f"{f}.ipynb").exists()]  # references, how-to
-        toc = {"format": toc["format"], "root": toc["root"], "chapters": [{"file": f} for f in [*only, *pages]]}
+        toc = {"format": toc["format"], "root": toc["root"], "chapters": [{"file": f} for f in [*only, *pages]] + [{"glob": "book/api/*"}]}
         (stage / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
     else:
         shutil.copy(ROOT / "_toc.yml", stage / "_toc.yml")
@@ -108,9 +110,11 @@ def main(argv=None) -> int:
     if args.executed:
         out = (args.out or ROOT / "_build" / "test-book").resolve()
         config = stage_executed(args.executed.resolve(), out.parent / f"{out.name}-src", args.only)
+        write_pages(config.parent / "api")
         problems = jupyter_book(config.parent.parent, config, config.parent.parent / "_toc.yml", out, args.only)
     else:
         out = args.out or ROOT
+        write_pages(ROOT / "book" / "api")
         problems = jupyter_book(ROOT, ROOT / "book" / "_config.yml", ROOT / "_toc.yml", out)
     html = out / "_build" / "html"
     problems += check_built_book(html, args.only)

@@ -14,6 +14,7 @@ mapped to tags that myst-nb understands.
 | any other (`export`, `default_exp`, ...) | the line is removed   |
 
 A cell left with no code (e.g. only `#| default_exp core`) is not shown. The cells still run.
+A chapter with `#| default_exp NAME` gets a link to its library reference page, book/api/NAME.
 
 It also removes horizontal rules nested inside cell outputs: nbdev's `show_doc` starts its
 markdown with `---`, and docutils cannot place a transition anywhere but between sections.
@@ -63,9 +64,16 @@ def tags_for(directives: list[tuple[str, str]], code: str) -> set[str]:
     return tags
 
 
+def api_link_cell(module: str) -> dict:
+    "A markdown cell that links a chapter to the reference page of the module it exports."
+    text = f"```{{seealso}}\nThe library reference of this chapter's module: {{doc}}`encdec_lib.{module} </book/api/{module}>`.\n```"
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
 def process_notebook(text: str) -> str:
     "Rewrite a notebook's JSON text: directives out of the source, tags into the metadata."
     nb = json.loads(text)
+    module = None
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
@@ -73,10 +81,15 @@ def process_notebook(text: str) -> str:
         directives, code = directives_and_code(source)
         if not directives:
             continue
+        module = module or next((v for k, v in directives if k == "default_exp"), None)
         tags = tags_for(directives, code)
         meta = cell.setdefault("metadata", {})
         meta["tags"] = sorted(set(meta.get("tags", [])) | tags)
         cell["source"] = code
+    if module:
+        cells = nb["cells"]
+        first_md = next((i for i, c in enumerate(cells) if c.get("cell_type") == "markdown"), -1)
+        cells.insert(first_md + 1, api_link_cell(module))
     return json.dumps(nb)
 
 
