@@ -48,7 +48,7 @@ def test_install_cell_installs_from_settings_on_colab_only():
     cfg = settings()
     cell = install_cell()
     assert f"git+https://github.com/{cfg['user']}/{cfg['repo']}@{cfg['branch']}" in cell
-    assert install_spec().startswith(cfg["lib_name"] + " @ ")
+    assert install_spec().startswith(cfg["lib_name"] + "[course] @ ")
     # elsewhere it does nothing: run it here (not on Colab) and check nothing is imported or installed
     namespace = {}
     exec(compile(cell, "install_cell", "exec"), namespace)
