@@ -67,7 +67,7 @@ def tags_for(directives: list[tuple[str, str]], code: str) -> set[str]:
 def api_link_cell(module: str) -> dict:
     "A markdown cell that links a chapter to the reference page of the module it exports."
     text = f"```{{seealso}}\nThe library reference of this chapter's module: {{doc}}`encdec_lib.{module} </book/api/{module}>`.\n```"
-    return {"cell_type": "markdown", "metadata": {}, "source": text}
+    return {"cell_type": "markdown", "id": "api-reference-link", "metadata": {}, "source": text}
 
 
 def process_notebook(text: str) -> str:
