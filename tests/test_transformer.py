@@ -1,0 +1,219 @@
+"Tests of encdec_lib.transformer: equality with torch.nn in more configurations, the KV cache, bad inputs."
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from encdec_lib.core import EncoderOutput
+from encdec_lib.transformer import (MultiHeadAttention, PositionalEncoding, Transformer, TransformerDecoderLayer,
+                                    TransformerEncoderLayer, causal_mask, scaled_dot_product_attention,
+                                    sinusoidal_encoding)
+
+torch.set_num_threads(1)
+f64 = torch.float64
+
+
+def close(a, b):
+    torch.testing.assert_close(a, b, atol=1e-10, rtol=1e-10)
+
+
+@pytest.mark.parametrize("L,S,d", [(1, 1, 1), (3, 5, 4), (6, 2, 16)])
+@pytest.mark.parametrize("kind", ["none", "bool", "float", "causal"])
+def test_sdpa_matches_torch(L, S, d, kind):
+    g = torch.Generator().manual_seed(L * 100 + S)
+    q, k, v = torch.randn(2, 3, L, d, generator=g, dtype=f64), torch.randn(2, 3, S, d, generator=g, dtype=f64), \
+        torch.randn(2, 3, S, 7, generator=g, dtype=f64)
+    kw = {}
+    if kind == "bool":
+        m = torch.rand(2, 1, L, S, generator=g) > 0.4
+        m[..., 0] = True
+        kw = dict(attn_mask=m)
+    elif kind == "float":
+        kw = dict(attn_mask=torch.randn(L, S, generator=g, dtype=f64))
+    elif kind == "causal":
+        if L != S:
+            pytest.skip("causal needs L == S here")
+        kw = dict(is_causal=True)
+    out, w = scaled_dot_product_attention(q, k, v, **kw)
+    close(out, F.scaled_dot_product_attention(q, k, v, **kw))
+    close(w.sum(-1), torch.ones_like(w.sum(-1)))
+
+
+def test_sdpa_scale_and_fully_masked():
+    q, k, v = torch.randn(3, 2, 4, 8, dtype=f64).unbind(0)
+    close(scaled_dot_product_attention(q, k, v, scale=0.3)[0], F.scaled_dot_product_attention(q, k, v, scale=0.3))
+    m = torch.ones(2, 4, 4, dtype=torch.bool)
+    m[0, 1] = False  # one row of one batch fully masked
+    out, w = scaled_dot_product_attention(q, k, v, m)
+    assert not out.isnan().any() and (out[0, 1] == 0).all() and (w[0, 1] == 0).all()
+    out.sum().backward() if out.requires_grad else None
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("heads", [1, 2, 4])
+@pytest.mark.parametrize("masks", ["none", "kpm", "attn", "both", "float"])
+def test_mha_matches_torch(batch_first, heads, masks):
+    torch.manual_seed(heads)
+    D, B, L, S = 8, 3, 4, 6
+    ref = nn.MultiheadAttention(D, heads, batch_first=batch_first).double()
+    mine = MultiHeadAttention(D, heads, batch_first=batch_first).double()
+    assert list(mine.state_dict()) == list(ref.state_dict())
+    mine.load_state_dict(ref.state_dict())
+    q = torch.randn(B, L, D, dtype=f64, requires_grad=True)
+    kv = torch.randn(B, S, D, dtype=f64, requires_grad=True)
+    kw = {}
+    if masks in ("kpm", "both"):
+        kw["key_padding_mask"] = torch.arange(S) >= torch.tensor([6, 3, 1])[:, None]
+    if masks in ("attn", "both"):
+        am = torch.rand(L, S) > 0.6
+        am[:, 0] = False
+        kw["attn_mask"] = am
+    if masks == "float":
+        kw["attn_mask"] = torch.randn(B * heads, L, S, dtype=f64)
+        kw["key_padding_mask"] = torch.randn(B, S, dtype=f64)
+    args = (q, kv, kv) if batch_first else (q.transpose(0, 1), kv.transpose(0, 1), kv.transpose(0, 1))
+    for avg in (True, False):
+        a, wa = ref(*args, average_attn_weights=avg, **kw)
+        b, wb = mine(*args, average_attn_weights=avg, **kw)
+        close(b, a); close(wb, wa)
+    ga = torch.autograd.grad(a.sum(), [q, kv, *ref.parameters()])
+    gb = torch.autograd.grad(b.sum(), [q, kv, *mine.parameters()])
+    for x, y in zip(gb, ga):
+        close(x, y)
+
+
+def test_mha_self_attention_need_weights_false():
+    ref, mine = nn.MultiheadAttention(8, 2).double(), MultiHeadAttention(8, 2).double()
+    mine.load_state_dict(ref.state_dict())
+    x = torch.randn(5, 2, 8, dtype=f64)
+    a, b = ref(x, x, x, need_weights=False), mine(x, x, x, need_weights=False)
+    close(b[0], a[0]); assert b[1] is None
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("activation", ["relu", "gelu"])
+def test_layers_match_torch(norm_first, batch_first, activation):
+    torch.manual_seed(0)
+    D, H, B, S, T = 12, 3, 2, 5, 4
+    kw = dict(dim_feedforward=20, dropout=0.0, activation=activation, batch_first=batch_first, norm_first=norm_first)
+    src = torch.randn(B, S, D, dtype=f64, requires_grad=True)
+    tgt = torch.randn(B, T, D, dtype=f64, requires_grad=True)
+    skpm = torch.arange(S) >= torch.tensor([5, 2])[:, None]
+    tkpm = torch.arange(T) >= torch.tensor([4, 3])[:, None]
+    s_, t_ = (src, tgt) if batch_first else (src.transpose(0, 1), tgt.transpose(0, 1))
+    ref, mine = nn.TransformerEncoderLayer(D, H, **kw).double(), TransformerEncoderLayer(D, H, **kw).double()
+    mine.load_state_dict(ref.state_dict())
+    a, b = ref(s_, src_key_padding_mask=skpm), mine(s_, src_key_padding_mask=skpm)
+    close(b, a)
+    for x, y in zip(torch.autograd.grad(b.sum(), [src, *mine.parameters()]), torch.autograd.grad(a.sum(), [src, *ref.parameters()])):
+        close(x, y)
+    ref, mine = nn.TransformerDecoderLayer(D, H, **kw).double(), TransformerDecoderLayer(D, H, **kw).double()
+    mine.load_state_dict(ref.state_dict())
+    m = dict(tgt_mask=causal_mask(T), tgt_key_padding_mask=tkpm, memory_key_padding_mask=skpm)
+    a, b = ref(t_, s_, **m), mine(t_, s_, **m)
+    close(b, a)
+    for x, y in zip(torch.autograd.grad(b.sum(), [tgt, src, *mine.parameters()]),
+                    torch.autograd.grad(a.sum(), [tgt, src, *ref.parameters()])):
+        close(x, y)
+
+
+def test_layers_train_mode_dropout_zero_and_eval_fastpath():
+    torch.manual_seed(0)
+    ref, mine = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    mine.load_state_dict(ref.state_dict())
+    x = torch.randn(2, 5, 8)
+    ref.eval(); mine.eval()
+    with torch.no_grad():  # torch may take its fused fast path here
+        torch.testing.assert_close(mine(x), ref(x), atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("layers", [1, 3])
+def test_cache_equals_recompute(norm_first, layers):
+    torch.manual_seed(layers)
+    m = Transformer(9, 10, 16, 2, layers, layers, 24, dropout=0.0, norm_first=norm_first).double().eval()
+    src = torch.randint(4, 9, (4, 7)); mask = torch.arange(7) < torch.tensor([7, 5, 1, 3])[:, None]
+    tgt = torch.randint(4, 10, (4, 11))
+    with torch.no_grad():
+        full = m(src, tgt, mask)
+        enc = m.encoder(src, mask); st = m.decoder.init_state(enc); steps = []
+        for t in range(tgt.size(1)):
+            logit, st = m.decoder.step(tgt[:, t], st, enc)
+            steps.append(logit)
+    assert (torch.stack(steps, 1) - full).abs().max() <= 1e-6
+
+
+def test_padding_does_not_change_a_row():
+    torch.manual_seed(0)
+    m = Transformer(9, 10, 16, 2, 2, 2, 24, dropout=0.0).double().eval()
+    src = torch.randint(4, 9, (2, 6)); mask = torch.arange(6) < torch.tensor([6, 3])[:, None]
+    tgt = torch.randint(4, 10, (2, 5))
+    with torch.no_grad():
+        full = m(src, tgt, mask)
+        alone = m(src[1:, :3], tgt[1:])
+    close(alone[0], full[1])
+
+
+def test_greedy_decode_via_core():
+    torch.manual_seed(0)
+    m = Transformer(9, 10, 16, 2, 1, 1, 24, dropout=0.0).eval()
+    out = m.greedy_decode(torch.randint(4, 9, (3, 5)), 1, 2, 6)
+    assert out.shape[0] == 3 and out.shape[1] <= 6
+
+
+def test_positional_encoding():
+    pe = sinusoidal_encoding(50, 10, dtype=f64)
+    assert pe.shape == (50, 10)
+    close(pe[:, 0], torch.sin(torch.arange(50, dtype=f64)))
+    close(pe[:, 1], torch.cos(torch.arange(50, dtype=f64)))
+    assert sinusoidal_encoding(5, 7).shape == (5, 7)  # odd width
+    p = PositionalEncoding(10, 20)
+    x = torch.zeros(1, 4, 10)
+    close(p(x, offset=3).double(), sinusoidal_encoding(20, 10)[3:7].unsqueeze(0).double())
+    with pytest.raises(ValueError, match="max_len"):
+        p(torch.zeros(1, 21, 10))
+    with pytest.raises(ValueError, match="x has shape"):
+        p(torch.zeros(1, 4, 9))
+
+
+def test_doc003_preset():
+    m = Transformer.doc003(100, 120)
+    enc_layer, dec_layer = m.encoder.layers[0], m.decoder.layers[0]
+    assert len(m.encoder.layers) == len(m.decoder.layers) == 6
+    assert enc_layer.self_attn.num_heads == 8 and enc_layer.self_attn.embed_dim == 512
+    assert enc_layer.linear1.out_features == 2048 and enc_layer.dropout.p == 0.1
+    assert Transformer.doc003(10, 10, num_encoder_layers=1).encoder.layers.__len__() == 1
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="num_heads"):
+        MultiHeadAttention(10, 4)
+    with pytest.raises(ValueError, match="d_model"):
+        Transformer(5, 5, d_model=10, nhead=3)
+    mha = MultiHeadAttention(8, 2, batch_first=True)
+    x = torch.randn(2, 3, 8)
+    with pytest.raises(ValueError, match="key_padding_mask.*shape"):
+        mha(x, x, x, key_padding_mask=torch.zeros(3, 3, dtype=torch.bool))
+    with pytest.raises(ValueError, match="key_padding_mask.*dtype"):
+        mha(x, x, x, key_padding_mask=torch.zeros(2, 3, dtype=torch.int64))
+    with pytest.raises(ValueError, match="attn_mask.*shape"):
+        mha(x, x, x, attn_mask=torch.zeros(2, 3, 3, dtype=torch.bool))
+    with pytest.raises(ValueError, match="attn_mask.*dtype"):
+        mha(x, x, x, attn_mask=torch.zeros(3, 3, dtype=torch.int32))
+    with pytest.raises(ValueError, match="query"):
+        mha(torch.randn(2, 3, 7), x, x)
+    with pytest.raises(ValueError, match="k has d_k"):
+        scaled_dot_product_attention(torch.randn(2, 3, 4), torch.randn(2, 3, 5), torch.randn(2, 3, 5))
+    with pytest.raises(ValueError, match="attn_mask"):
+        scaled_dot_product_attention(x, x, x, torch.ones(4, 4, dtype=torch.bool))
+    with pytest.raises(ValueError, match="activation"):
+        TransformerEncoderLayer(8, 2, activation="tanh")
+    m = Transformer(5, 5, 8, 2, 1, 1, 16)
+    with pytest.raises(ValueError, match="src_mask"):
+        m(torch.randint(0, 5, (2, 3)), torch.randint(0, 5, (2, 3)), torch.ones(2, 3))
+    # all padding: no NaN
+    out, _ = mha(x, x, x, key_padding_mask=torch.ones(2, 3, dtype=torch.bool))
+    assert out.isfinite().all()
