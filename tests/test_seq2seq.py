@@ -120,3 +120,17 @@ def test_learns_to_copy():
     m = rnn_seq2seq(8, 8, 16, 32)
     fit(m, loader, lambda mm, bb: seq2seq_loss(mm, bb), torch.optim.Adam(m.parameters(), 1e-2), 4, progress=False, device="cpu")
     assert exact_match_rate(m, make_batch(pairs[:200])).float().mean() > 0.9
+
+
+@pytest.mark.parametrize("kind", ["GRU", "LSTM", "RNN"])
+def test_library_cells_match_torch_nn(kind):
+    from encdec_lib import rnn as scratch
+    torch.manual_seed(0)
+    b = batch(4)
+    ours = RNNEncoder(10, 8, 12, num_layers=2, cell=getattr(scratch, kind), bidirectional=True).eval()
+    ref = RNNEncoder(10, 8, 12, num_layers=2, cell=getattr(nn, kind), bidirectional=True).eval()
+    ref.load_state_dict(ours.state_dict())
+    a, r = ours(b.src, b.src_mask), ref(b.src, b.src_mask)
+    torch.testing.assert_close(a.outputs, r.outputs)
+    sa, sr = (a.state[0], r.state[0]) if kind == "LSTM" else (a.state, r.state)
+    torch.testing.assert_close(sa, sr)
