@@ -1,6 +1,6 @@
 """The `exercise-index` directive: a list of every exercise of the book, linked to its chapter.
 
-It reads each chapter notebook of the table of contents and collects the numbered items under
+It reads each chapter notebook of the book and collects the numbered items under
 its `## Exercises` heading (across markdown cells, until the next heading of level <= 2). Each
 item is listed by its bold title, or else by its first sentence.
 """
@@ -10,7 +10,6 @@ import json
 import re
 from pathlib import Path
 
-import yaml
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
@@ -18,22 +17,10 @@ from sphinx.util.docutils import SphinxDirective
 ITEM = re.compile(r"^(\d+)\.\s+(.*)")
 
 
-def toc_chapters(srcdir: Path) -> list[str]:
-    toc = yaml.safe_load((srcdir / "_toc.yml").read_text(encoding="utf-8"))
-    files = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node and (srcdir / f"{node['file']}.ipynb").exists():
-                files.append(node["file"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(toc)
-    return files
+def chapters(env) -> list[str]:
+    "The book's notebook chapters (docnames), in their numbered order."
+    srcdir = Path(env.srcdir)
+    return sorted(d for d in env.found_docs if (srcdir / f"{d}.ipynb").exists())
 
 
 def exercises(notebook: Path) -> list[str]:
@@ -74,7 +61,7 @@ class ExerciseIndex(SphinxDirective):
         srcdir = Path(self.env.srcdir)
         lines = []
         total = 0
-        for chapter in toc_chapters(srcdir):
+        for chapter in chapters(self.env):
             items = exercises(srcdir / f"{chapter}.ipynb")
             if not items:
                 continue
