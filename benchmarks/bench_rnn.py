@@ -23,7 +23,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--T", type=int, default=50)
     ap.add_argument("--hidden", type=int, default=256, help="hidden size, also the input size")
-    ap.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (median)")
+    ap.add_argument("--repeats", type=int, default=5, help="interleaved timed rounds (the best is reported)")
     ap.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
     ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     ap.add_argument("--out", default=None, help="also write the table (with its settings) to this file")
@@ -35,7 +35,7 @@ def main() -> None:
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     where = torch.cuda.get_device_name() if device.startswith("cuda") else f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} thread(s)"
     text = (f"Forward + backward, batch {args.batch}, T {args.T}, input and hidden {args.hidden}, float32, "
-            f"median of {args.repeats}; torch {torch.__version__} on {where}.\n\n" + markdown_table(rows) + "\n")
+            f"best of {args.repeats} interleaved rounds; torch {torch.__version__} on {where}.\n\n" + markdown_table(rows) + "\n")
     print(text)
     if args.out:
         Path(args.out).write_text(text)
