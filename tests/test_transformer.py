@@ -217,3 +217,17 @@ def test_bad_inputs():
     # all padding: no NaN
     out, _ = mha(x, x, x, key_padding_mask=torch.ones(2, 3, dtype=torch.bool))
     assert out.isfinite().all()
+
+
+def test_fused_path_equals_explicit_and_no_nan():
+    torch.manual_seed(0)
+    mha = MultiHeadAttention(8, 2, batch_first=True).double()
+    x = torch.randn(2, 5, 8, dtype=f64)
+    kpm = torch.arange(5) >= torch.tensor([5, 2])[:, None]
+    close(mha(x, x, x, kpm, need_weights=False)[0], mha(x, x, x, kpm)[0])
+    close(mha(x, x, x, kpm, need_weights=False, is_causal=True)[0], mha(x, x, x, kpm, is_causal=True)[0])
+    out, w = mha(x, x, x, torch.ones(2, 5, dtype=torch.bool), need_weights=False)
+    assert w is None and out.isfinite().all()
+    mha.keep_weights = True
+    mha(x, x, x, kpm, need_weights=False)
+    assert mha.last_weights.shape == (2, 2, 5, 5)
