@@ -184,3 +184,28 @@ def test_principal_angles_invariant_to_basis(D, seed, data):
     t = principal_angles(A, B)
     assert ((t >= 0) & (t <= math.pi / 2 + 1e-12)).all()
     torch.testing.assert_close(t, principal_angles(B, A))
+
+
+# ---------------------------------------------------------------- training helpers
+def test_moment_loss_matches_image_loss_with_and_without_bias():
+    from encdec_lib.autoencoder import linear_ae_loss_from_moments
+    X = rand(40, 7) + 2
+    for bias in (True, False):
+        torch.manual_seed(0)
+        m = LinearAutoencoder(7, 3, bias=bias).double()
+        direct = 0.5 * ((X - m(X)) ** 2).sum(1).mean()
+        torch.testing.assert_close(linear_ae_loss_from_moments(m, X.mean(0), X.T @ X / 40), direct)
+
+
+def test_fit_linear_autoencoder_reaches_pca():
+    from encdec_lib.autoencoder import fit_linear_autoencoder
+    X = rand(300, 6) * torch.tensor([4.0, 3, 2, 1, 0.5, 0.2], dtype=torch.float64) + 1
+    m = fit_linear_autoencoder(X, 2, max_iter=200)
+    pca = pca_fit(X, 2)
+    assert principal_angles(m.W_d.detach(), pca.components.T).max() < 1e-3
+    with torch.no_grad():
+        torch.testing.assert_close(reconstruction_error(X, m(X)), pca.eigenvalues[2:].sum() * 299 / 300, rtol=1e-6, atol=0)
+    with pytest.raises(ValueError, match="k=7"):
+        fit_linear_autoencoder(X, 7)
+    with pytest.raises(ValueError, match="^X "):
+        fit_linear_autoencoder(X[0], 1)
