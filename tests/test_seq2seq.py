@@ -134,3 +134,15 @@ def test_library_cells_match_torch_nn(kind):
     torch.testing.assert_close(a.outputs, r.outputs)
     sa, sr = (a.state[0], r.state[0]) if kind == "LSTM" else (a.state, r.state)
     torch.testing.assert_close(sa, sr)
+
+
+def test_translate_returns_strings():
+    from encdec_lib.data import ParallelData, make_digits
+    from encdec_lib.seq2seq import translate
+    torch.manual_seed(0)
+    data = ParallelData(make_digits(200, 1, 4, seed=0))
+    m = rnn_seq2seq(len(data.src_vocab), len(data.tgt_vocab), 8, 16)
+    out = translate(m, data, ["123", "9"], max_len=6, level="char")
+    assert len(out) == 2 and all(isinstance(s, str) and len(s) <= 6 for s in out)
+    with pytest.raises(ValueError, match="level"):
+        translate(m, data, ["1"], level="sentence")
