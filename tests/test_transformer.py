@@ -231,3 +231,40 @@ def test_fused_path_equals_explicit_and_no_nan():
     mha.keep_weights = True
     mha(x, x, x, kpm, need_weights=False)
     assert mha.last_weights.shape == (2, 2, 5, 5)
+
+
+from hypothesis import given, settings, strategies as st
+
+
+@settings(max_examples=25, deadline=None)
+@given(B=st.integers(1, 3), L=st.integers(1, 6), S=st.integers(1, 6), heads=st.sampled_from([1, 2, 4]),
+       lengths_seed=st.integers(0, 1000), batch_first=st.booleans())
+def test_mha_property_equals_torch(B, L, S, heads, lengths_seed, batch_first):
+    g = torch.Generator().manual_seed(lengths_seed)
+    D = 4 * heads
+    torch.manual_seed(lengths_seed)
+    ref = nn.MultiheadAttention(D, heads, batch_first=batch_first).double()
+    mine = MultiHeadAttention(D, heads, batch_first=batch_first).double()
+    mine.load_state_dict(ref.state_dict())
+    q = torch.randn(B, L, D, dtype=f64, generator=g)
+    kv = torch.randn(B, S, D, dtype=f64, generator=g)
+    lengths = torch.randint(1, S + 1, (B,), generator=g)
+    kpm = torch.arange(S) >= lengths[:, None]  # at least one real key per row
+    args = (q, kv, kv) if batch_first else (q.transpose(0, 1), kv.transpose(0, 1), kv.transpose(0, 1))
+    a, wa = ref(*args, key_padding_mask=kpm)
+    b, wb = mine(*args, key_padding_mask=kpm)
+    close(b, a); close(wb, wa)
+    close(mine(*args, key_padding_mask=kpm, need_weights=False)[0], a)
+
+
+@settings(max_examples=20, deadline=None)
+@given(L=st.integers(1, 7), d=st.integers(1, 9), seed=st.integers(0, 1000))
+def test_sdpa_property_rows_are_distributions(L, d, seed):
+    g = torch.Generator().manual_seed(seed)
+    q, k, v = (torch.randn(2, L, d, dtype=f64, generator=g) for _ in range(3))
+    mask = torch.rand(2, L, L, generator=g) > 0.5
+    out, w = scaled_dot_product_attention(q, k, v, mask)
+    alive = mask.any(-1)
+    close(w.sum(-1)[alive], torch.ones_like(w.sum(-1)[alive]))
+    assert (w[~mask] == 0).all() and not out.isnan().any()
+    assert (out[~alive] == 0).all()
