@@ -117,14 +117,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
     ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
-    ap.add_argument("--quick", action="store_true", help="small sizes (for a CPU)")
+    ap.add_argument("--quick", action=argparse.BooleanOptionalAction, default=None,
+                    help="small sizes (default: on a CPU; --no-quick for the full sizes)")
     ap.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (median)")
     ap.add_argument("--out", default=None, help="also write the tables (with their settings) to this file")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    q = args.quick
+    q = args.quick if args.quick is not None else device.type == "cpu"
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else \
         f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} thread(s)"
     tables = [
