@@ -129,3 +129,19 @@ print(encdec_lib.__version__)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == settings()["version"]
+
+
+def test_sync_inserts_the_install_cell_once_and_clears_outputs():
+    from sync import synced_notebook
+
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# Title"},
+                    {"cell_type": "code", "id": "c", "metadata": {"tags": ["x"]}, "execution_count": 3,
+                     "outputs": [{"output_type": "stream", "name": "stdout", "text": "hi"}], "source": "1 + 1"}]}
+    once = synced_notebook(nb)
+    assert [c["cell_type"] for c in once["cells"]] == ["markdown", "code", "code"]
+    assert "".join(once["cells"][1]["source"]) == install_cell()
+    assert once["cells"][2]["outputs"] == [] and once["cells"][2]["execution_count"] is None
+    assert once["metadata"]["kernelspec"]["name"] == "python3"
+    twice = synced_notebook(once)
+    assert twice == once  # idempotent: the install cell is replaced, not added again

@@ -31,8 +31,7 @@ def synced_notebook(nb: dict) -> dict:
             "source": install_cell().splitlines(keepends=True)}
     first = "".join(cells[code[0]]["source"]) if code else ""
     if code and INSTALL_MARK in first:
-        cell["id"] = cells[code[0]].get("id")
-        cells[code[0]] = {k: v for k, v in cell.items() if v is not None or k != "id"}
+        cells[code[0]] = {**cells[code[0]], **cell}  # keeps the cell's id
     else:
         # after the leading markdown (the title), before the first code cell
         at = code[0] if code else len(cells)
