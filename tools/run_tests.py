@@ -19,7 +19,11 @@ import time
 
 from settings import ROOT, toc_notebooks
 
-CELL_TIMEOUT = 300  # seconds per notebook cell (nbval's default is 2000)
+from encdec_lib.core import get_profile
+
+# seconds per notebook cell (nbval's default is 2000): minutes in the fast profile; the full
+# profile's training cells may take longer
+CELL_TIMEOUT = {"fast": 300, "full": 1800}
 
 
 def main(argv: list[str]) -> int:
@@ -37,9 +41,9 @@ def main(argv: list[str]) -> int:
 
     start = time.perf_counter()
     pytest = [sys.executable, "-m", "pytest", "tests", "--ignore=tests/book", *notebooks, "--nbval-lax", "--nbval-current-env",
-              f"--nbval-cell-timeout={CELL_TIMEOUT}", "-n", workers, "--dist", "loadfile", "-q",
+              f"--nbval-cell-timeout={CELL_TIMEOUT[get_profile()]}", "-n", workers, "--dist", "loadfile", "-q",
               f"--junitxml={junit}", *argv]
-    print("$", " ".join(pytest), flush=True)
+    print(f"profile {get_profile()}:", "$", " ".join(pytest), flush=True)
     rc = subprocess.run(pytest, cwd=ROOT, env=env).returncode
     times["pytest and nbval"] = time.perf_counter() - start
     if rc != 0:
