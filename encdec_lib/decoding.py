@@ -100,21 +100,34 @@ def sample_logits(logits:Tensor, # (B, |V|) logits
 def reorder_state(state:Any, # a decoder state: tensors, (named) tuples, lists, dicts of them, or other values
                   index:Tensor, # (N,) rows to take, in the new order
                   n:int, # the current number of rows (the batch size the state was made for)
+                  keep:tuple=(), # tensors to return unchanged (compared by identity)
                  ) -> Any:
     "Select rows of a decoder state along its batch dimension: dim 0 if it has size n, else dim 1 (the (layers, B, H) of recurrent states)."
     if isinstance(state, Tensor):
+        if any(state is t for t in keep):
+            return state
         if state.dim() >= 1 and state.size(0) == n:
             return state.index_select(0, index)
         if state.dim() >= 2 and state.size(1) == n:
             return state.index_select(1, index)
         return state
     if isinstance(state, tuple) and hasattr(state, "_fields"):
-        return type(state)(*(reorder_state(s, index, n) for s in state))
+        return type(state)(*(reorder_state(s, index, n, keep) for s in state))
     if isinstance(state, (tuple, list)):
-        return type(state)(reorder_state(s, index, n) for s in state)
+        return type(state)(reorder_state(s, index, n, keep) for s in state)
     if isinstance(state, dict):
-        return {k: reorder_state(v, index, n) for k, v in state.items()}
+        return {k: reorder_state(v, index, n, keep) for k, v in state.items()}
     return state
+
+def _tensors(state:Any) -> list[Tensor]:
+    "Every tensor in a (nested) decoder state."
+    if isinstance(state, Tensor):
+        return [state]
+    if isinstance(state, (tuple, list)):
+        return [t for s in state for t in _tensors(s)]
+    if isinstance(state, dict):
+        return [t for s in state.values() for t in _tensors(s)]
+    return []
 
 def _start(model, src, src_mask, repeat):
     check_tokens("src", src); check_mask("src_mask", src_mask, src)
@@ -168,33 +181,44 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
     model.eval()
     B, k = src.size(0), beam_size
     enc, state = _start(model, src, src_mask, k)
+    # the initial state is a function of the source alone, identical on the k copies of a sentence, and a hypothesis
+    # always extends one of its own sentence: the tensors that the decoder passes on unchanged (the Transformer's
+    # cross-attention keys and values) never need re-ordering
+    static = tuple(_tensors(state))
     N = B * k
     y = torch.full((N,), bos_id, dtype=torch.long, device=src.device)
     logp_sum = torch.full((B, k), float("-inf"), device=src.device)
     logp_sum[:, 0] = 0.0  # at the start only beam 0 is real; the copies must not be chosen twice
     done = torch.zeros(B, k, dtype=torch.bool, device=src.device)
     lengths = torch.zeros(B, k, dtype=torch.long, device=src.device)
-    tokens: list[Tensor] = []
+    offset = torch.arange(B, device=src.device).unsqueeze(1) * k  # (B, 1): first row of each sentence
+    tokens: list[Tensor] = []  # tokens[t]: (N,) token of step t of each row's hypothesis at step t
+    parents: list[Tensor] = []  # parents[t]: (N,) the row (at step t - 1) that row r extended at step t
+    finished = None
     for _ in range(max_length):
         logits, state = model.decoder.step(y, state, enc)  # (N, |V|)
         V = logits.size(-1)
         logp = logits.float().log_softmax(-1).view(B, k, V)  # (B, k, |V|)
-        # a finished hypothesis continues only with <pad> at no cost: its score stays as it is
-        finished = torch.full((V,), float("-inf"), device=src.device); finished[pad_id] = 0.0
+        if finished is None:  # a finished hypothesis continues only with <pad> at no cost: its score stays as it is
+            finished = torch.full((V,), float("-inf"), device=src.device); finished[pad_id] = 0.0
         logp = torch.where(done.unsqueeze(-1), finished, logp)
         cand = (logp_sum.unsqueeze(-1) + logp).view(B, k * V)  # (B, k·|V|)
         logp_sum, flat = cand.topk(k, dim=-1)  # (B, k)
         beam, tok = flat // V, flat % V  # which hypothesis each new one extends, and with which token
-        rows = (beam + torch.arange(B, device=src.device).unsqueeze(1) * k).view(N)  # (N,) rows in the flat batch
-        state = reorder_state(state, rows, N)
-        tokens = [t.index_select(0, rows) for t in tokens] + [tok.view(N)]
+        rows = (beam + offset).view(N)  # (N,) rows in the flat batch
+        state = reorder_state(state, rows, N, keep=static)
+        tokens.append(tok.view(N)); parents.append(rows)
         was_done = done.gather(1, beam)
         lengths = lengths.gather(1, beam) + (~was_done).long()
         done = was_done | (tok == eos_id)
         y = tok.view(N)
         if done.all():
             break
-    out = _finish(tokens, eos_id, pad_id).view(B, k, -1)  # (B, k, L)
+    # follow the back-pointers from the last step to the first: each final row's sequence of tokens
+    row, path = torch.arange(N, device=src.device), []
+    for t in range(len(tokens) - 1, -1, -1):
+        path.append(tokens[t][row]); row = parents[t][row]
+    out = _finish(path[::-1], eos_id, pad_id).view(B, k, -1)  # (B, k, L)
     score = logp_sum / length_penalty(lengths, alpha)  # (B, k)
     order = score.argsort(-1, descending=True)
     out, score = out.gather(1, order.unsqueeze(-1).expand_as(out)), score.gather(1, order)

@@ -15,7 +15,7 @@ from .data import PAD_ID
 
 # %% auto #0
 __all__ = ['scaled_dot_product_attention', 'MultiHeadAttention', 'sinusoidal_encoding', 'PositionalEncoding',
-           'TransformerEncoderLayer', 'TransformerDecoderLayer', 'causal_mask', 'TransformerEncoder',
+           'TransformerEncoderLayer', 'TransformerDecoderLayer', 'causal_mask', 'token_embedding', 'TransformerEncoder',
            'TransformerState', 'TransformerDecoder', 'Transformer']
 
 # %% ../nbs/05_transformer.ipynb #180e3c63
@@ -368,6 +368,18 @@ def causal_mask(T:int, # target length
     "(T, T) bool, True above the diagonal: position i may not attend to j > i (torch.nn's convention)."
     return torch.ones(T, T, dtype=torch.bool, device=device).triu(1)
 
+def token_embedding(vocab_size:int, # number of tokens
+                    d_model:int, # width
+                    pad_id:int|None=PAD_ID, # its row is zero and gets no gradient (None: no padding row)
+                   ) -> nn.Embedding:
+    "nn.Embedding with weights drawn from N(0, 1/d_model), so that √d_model·E(y) has unit-variance coordinates, like the positional encoding."
+    embed = nn.Embedding(vocab_size, d_model, padding_idx=pad_id)
+    nn.init.normal_(embed.weight, mean=0.0, std=d_model ** -0.5)
+    if pad_id is not None:
+        with torch.no_grad():
+            embed.weight[pad_id].zero_()
+    return embed
+
 class TransformerEncoder(Encoder):
     "Token embedding × √d_model + positional encoding, then N encoder layers; returns every position."
     def __init__(self,
@@ -383,7 +395,7 @@ class TransformerEncoder(Encoder):
                 ):
         super().__init__()
         self.d_model = d_model
-        self.embed = nn.Embedding(vocab_size, d_model, padding_idx=pad_id)
+        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see below
         self.pos = PositionalEncoding(d_model, max_len, dropout)
         self.layers = nn.ModuleList(TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
                                                             norm_first=norm_first) for _ in range(num_layers))
@@ -424,7 +436,7 @@ class TransformerDecoder(Decoder):
                 ):
         super().__init__()
         self.d_model, self.nhead = d_model, nhead
-        self.embed = nn.Embedding(vocab_size, d_model, padding_idx=pad_id)
+        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see below
         self.pos = PositionalEncoding(d_model, max_len, dropout)
         self.layers = nn.ModuleList(TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
                                                             norm_first=norm_first) for _ in range(num_layers))
@@ -435,8 +447,9 @@ class TransformerDecoder(Decoder):
         "Empty self-attention caches; cross-attention keys and values of every encoder position."
         B, S, _ = enc.outputs.shape
         empty = enc.outputs.new_zeros(B, self.nhead, 0, self.d_model // self.nhead)
-        mk = tuple(l.multihead_attn.heads(enc.outputs, 1) for l in self.layers)  # (B, h, S, d_k) each
-        mv = tuple(l.multihead_attn.heads(enc.outputs, 2) for l in self.layers)
+        # (B, h, S, d_k) each, contiguous: they are read at every step
+        mk = tuple(l.multihead_attn.heads(enc.outputs, 1).contiguous() for l in self.layers)
+        mv = tuple(l.multihead_attn.heads(enc.outputs, 2).contiguous() for l in self.layers)
         mask = None if enc.mask is None else \
             torch.zeros(B, 1, 1, S, dtype=enc.outputs.dtype, device=enc.outputs.device).masked_fill(~enc.mask.view(B, 1, 1, S), float("-inf"))
         n = len(self.layers)

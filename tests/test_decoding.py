@@ -190,6 +190,8 @@ def test_reorder_state():
     s = {"a": (h, torch.arange(3)), "b": 7, "c": None}
     r = reorder_state(s, idx, 3)
     assert torch.equal(r["a"][0], h[:, idx]) and torch.equal(r["a"][1], torch.tensor([2, 0, 1])) and r["b"] == 7
+    kept = reorder_state(s, idx, 3, keep=(h,))  # tensors in `keep` are returned as they are
+    assert kept["a"][0] is h and torch.equal(kept["a"][1], torch.tensor([2, 0, 1]))
 
 
 def test_bad_inputs():

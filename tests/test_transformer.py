@@ -7,9 +7,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from encdec_lib.core import EncoderOutput
+from encdec_lib.data import PAD_ID
 from encdec_lib.transformer import (MultiHeadAttention, PositionalEncoding, Transformer, TransformerDecoderLayer,
                                     TransformerEncoderLayer, causal_mask, scaled_dot_product_attention,
-                                    sinusoidal_encoding)
+                                    sinusoidal_encoding, token_embedding)
 
 torch.set_num_threads(1)
 f64 = torch.float64
@@ -268,3 +269,22 @@ def test_sdpa_property_rows_are_distributions(L, d, seed):
     close(w.sum(-1)[alive], torch.ones_like(w.sum(-1)[alive]))
     assert (w[~mask] == 0).all() and not out.isnan().any()
     assert (out[~alive] == 0).all()
+
+
+@pytest.mark.parametrize("d", [16, 64, 512])
+def test_token_embedding_scale_and_padding(d):
+    torch.manual_seed(0)
+    e = token_embedding(1000, d)
+    w = e.weight[1:]  # every row but <pad>
+    assert abs(w.std().item() * math.sqrt(d) - 1) < 0.05  # √d·E(y) has unit-variance coordinates
+    assert (e.weight[PAD_ID] == 0).all()
+    e(torch.tensor([[PAD_ID, 5]])).sum().backward()
+    assert (e.weight.grad[PAD_ID] == 0).all() and (e.weight.grad[5] != 0).all()  # <pad> gets no gradient
+    assert token_embedding(10, d, pad_id=None).padding_idx is None
+
+
+def test_transformer_embeddings_start_at_the_positional_scale():
+    torch.manual_seed(0)
+    m = Transformer(500, 600, 64, 4, 1, 1, 32)
+    for embed in (m.encoder.embed, m.decoder.embed):
+        assert abs(embed.weight[1:].std().item() * 8 - 1) < 0.05 and (embed.weight[PAD_ID] == 0).all()

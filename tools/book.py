@@ -8,7 +8,8 @@
 The library reference pages (book/api/, not committed) are generated first (tools/api.py).
 Warnings are errors in both modes. After the build, `check_built_book` verifies what a reader
 needs: every toc page exists, every chapter has its Colab launch link, no nbdev directive
-(`#|`) reached the page, and math is present where the source has math.
+(`#|`) reached the page, no traceback is shown, no markdown table in an output is left as
+text, and math is present where the source has math.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 import yaml
+from bs4 import BeautifulSoup
 
 from api import write_pages
 from settings import ROOT, settings, toc_files
@@ -94,6 +96,11 @@ def check_built_book(html: Path, only: list[str] | None = None) -> list[str]:
                 problems.append(f"{page}: an nbdev directive (#|) is shown")
             if "Traceback (most recent call last)" in text:
                 problems.append(f"{page}: shows a traceback")
+            for output in BeautifulSoup(text, "html.parser").select("div.cell_output"):
+                # a pipe table's |---| row left as text (Sphinx's smartquotes turn --- into an em dash)
+                if re.search(r"\|\s*:?(?:-{3,}|[—–])[-—–]*:?\s*\|", output.get_text()):
+                    problems.append(f"{page}: a markdown table in a cell's output is shown as text, not as a table")
+                    break
         source = (ROOT / f"{f}.ipynb") if (ROOT / f"{f}.ipynb").exists() else (ROOT / f"{f}.md")
         if "$$" in source.read_text(encoding="utf-8") and "math notranslate" not in text:
             problems.append(f"{page}: the source has math but the page has no rendered math block")
