@@ -23,9 +23,10 @@ else:
     from tqdm import tqdm  # a text bar: tqdm.auto would warn "IProgress not found" without ipywidgets
 
 # %% auto #0
-__all__ = ['PROFILES', 'get_profile', 'by_profile', 'get_device', 'set_seed', 'count_parameters', 'to_device', 'EncoderOutput',
-           'check_tokens', 'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'Connection', 'History',
-           'save_checkpoint', 'load_checkpoint', 'fit', 'init_distributed', 'distributed_loader', 'exact_match']
+__all__ = ['PROFILES', 'get_profile', 'by_profile', 'get_device', 'set_seed', 'count_parameters', 'map_tensors', 'to_device',
+           'EncoderOutput', 'check_tokens', 'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'Connection',
+           'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'init_distributed', 'distributed_loader',
+           'exact_match']
 
 # %% ../nbs/00_core.ipynb #02df8938
 PROFILES = ("fast", "full")
@@ -81,18 +82,24 @@ def count_parameters(model:nn.Module, # any module
     "Number of scalar parameters of `model`."
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
+def map_tensors(fn:Callable[[Tensor], Any], # applied to every tensor
+                tree:Any, # a tensor, or a (nested) tuple, named tuple, list or dict of tensors and other values
+               ) -> Any:
+    "The same structure with every tensor `t` replaced by `fn(t)`; other values are kept as they are."
+    if isinstance(tree, Tensor):
+        return fn(tree)
+    if isinstance(tree, dict):
+        return {k: map_tensors(fn, v) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        mapped = [map_tensors(fn, v) for v in tree]
+        return type(tree)(*mapped) if hasattr(tree, "_fields") else type(tree)(mapped)
+    return tree
+
 def to_device(batch:Any, # a tensor, or a (nested) tuple, list or dict of tensors
               device:torch.device|str, # where to move it
              ) -> Any:
     "Move every tensor of a (nested) batch to `device`."
-    if isinstance(batch, Tensor):
-        return batch.to(device, non_blocking=True)
-    if isinstance(batch, dict):
-        return {k: to_device(v, device) for k, v in batch.items()}
-    if isinstance(batch, (list, tuple)):
-        moved = [to_device(v, device) for v in batch]
-        return type(batch)(*moved) if hasattr(batch, "_fields") else type(batch)(moved)
-    return batch
+    return map_tensors(lambda t: t.to(device, non_blocking=True), batch)
 
 # %% ../nbs/00_core.ipynb #6254dfc2
 class EncoderOutput(NamedTuple):

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .core import EncoderDecoder, check_mask, check_tokens
+from .core import EncoderDecoder, check_mask, check_tokens, map_tensors
 from .data import BOS_ID, EOS_ID, PAD_ID
 
 # %% auto #0
@@ -100,34 +100,18 @@ def sample_logits(logits:Tensor, # (B, |V|) logits
 def reorder_state(state:Any, # a decoder state: tensors, (named) tuples, lists, dicts of them, or other values
                   index:Tensor, # (N,) rows to take, in the new order
                   n:int, # the current number of rows (the batch size the state was made for)
-                  keep:tuple=(), # tensors to return unchanged (compared by identity)
+                  keep:tuple|list=(), # tensors to return unchanged (compared by identity)
                  ) -> Any:
     "Select rows of a decoder state along its batch dimension: dim 0 if it has size n, else dim 1 (the (layers, B, H) of recurrent states)."
-    if isinstance(state, Tensor):
-        if any(state is t for t in keep):
-            return state
-        if state.dim() >= 1 and state.size(0) == n:
-            return state.index_select(0, index)
-        if state.dim() >= 2 and state.size(1) == n:
-            return state.index_select(1, index)
-        return state
-    if isinstance(state, tuple) and hasattr(state, "_fields"):
-        return type(state)(*(reorder_state(s, index, n, keep) for s in state))
-    if isinstance(state, (tuple, list)):
-        return type(state)(reorder_state(s, index, n, keep) for s in state)
-    if isinstance(state, dict):
-        return {k: reorder_state(v, index, n, keep) for k, v in state.items()}
-    return state
-
-def _tensors(state:Any) -> list[Tensor]:
-    "Every tensor in a (nested) decoder state."
-    if isinstance(state, Tensor):
-        return [state]
-    if isinstance(state, (tuple, list)):
-        return [t for s in state for t in _tensors(s)]
-    if isinstance(state, dict):
-        return [t for s in state.values() for t in _tensors(s)]
-    return []
+    def select(t:Tensor) -> Tensor:
+        if any(t is k for k in keep):
+            return t
+        if t.dim() >= 1 and t.size(0) == n:
+            return t.index_select(0, index)
+        if t.dim() >= 2 and t.size(1) == n:
+            return t.index_select(1, index)
+        return t
+    return map_tensors(select, state)
 
 def _start(model, src, src_mask, repeat):
     check_tokens("src", src); check_mask("src_mask", src_mask, src)
@@ -184,7 +168,8 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
     # the initial state is a function of the source alone, identical on the k copies of a sentence, and a hypothesis
     # always extends one of its own sentence: the tensors that the decoder passes on unchanged (the Transformer's
     # cross-attention keys and values) never need re-ordering
-    static = tuple(_tensors(state))
+    static = []
+    map_tensors(static.append, state)
     N = B * k
     y = torch.full((N,), bos_id, dtype=torch.long, device=src.device)
     logp_sum = torch.full((B, k), float("-inf"), device=src.device)

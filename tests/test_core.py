@@ -10,7 +10,7 @@ from torch import nn
 
 from encdec_lib import core
 from encdec_lib.core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, History, by_profile, exact_match, fit,
-                             get_device, get_profile, load_checkpoint, save_checkpoint, set_seed, to_device)
+                             get_device, get_profile, load_checkpoint, map_tensors, save_checkpoint, set_seed, to_device)
 
 
 def test_profile_from_environment(monkeypatch):
@@ -45,6 +45,18 @@ def test_to_device_keeps_structure():
     moved = to_device(batch, "cpu")
     assert isinstance(moved["y"][1], tuple) and moved["y"][1][1] == 3
     assert isinstance(moved["p"], Pair) and moved["p"].b == "s"
+
+
+def test_map_tensors_maps_every_tensor_and_nothing_else():
+    Pair = __import__("collections").namedtuple("Pair", "a b")
+    tree = {"x": torch.ones(2), "y": [torch.zeros(1), (torch.full((1,), 2.0), 3, None)], "p": Pair(torch.ones(1), "s")}
+    doubled = map_tensors(lambda t: 2 * t, tree)
+    assert torch.equal(doubled["x"], torch.full((2,), 2.0)) and torch.equal(doubled["y"][1][0], torch.full((1,), 4.0))
+    assert doubled["y"][1][1:] == (3, None) and isinstance(doubled["y"], list) and isinstance(doubled["y"][1], tuple)
+    assert isinstance(doubled["p"], Pair) and doubled["p"].b == "s" and torch.equal(doubled["p"].a, torch.full((1,), 2.0))
+    seen = []
+    map_tensors(seen.append, tree)
+    assert len(seen) == 4 and seen[0] is tree["x"]
 
 
 class Shift(Encoder):
