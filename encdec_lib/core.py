@@ -25,8 +25,8 @@ else:
 # %% auto #0
 __all__ = ['PROFILES', 'get_profile', 'by_profile', 'get_device', 'set_seed', 'count_parameters', 'map_tensors', 'to_device',
            'EncoderOutput', 'check_tokens', 'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'Connection',
-           'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'init_distributed', 'distributed_loader',
-           'exact_match']
+           'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule', 'init_distributed',
+           'distributed_loader', 'exact_match']
 
 # %% ../nbs/00_core.ipynb #02df8938
 PROFILES = ("fast", "full")
@@ -384,6 +384,25 @@ def fit(model:nn.Module, # the model to train (moved to `device`); may be wrappe
     bar.close()
     model.eval()
     return history
+
+# %% ../nbs/00_core.ipynb #866524bc
+def linear_schedule(optimizer:torch.optim.Optimizer, # its learning rate is the peak
+                    total_steps:int, # optimizer steps of the whole run
+                    warmup_steps:int=0, # linear rise from 0 over these steps
+                    decay_start:int|None=None, # the step where the linear fall to 0 begins; None: right after the warm-up
+                   ) -> torch.optim.lr_scheduler.LambdaLR:
+    "Linear warm-up, constant, then linear decay to 0 at `total_steps` (pass it to `fit(scheduler=...)`)."
+    decay_start = warmup_steps if decay_start is None else decay_start
+    if not isinstance(total_steps, int) or total_steps < 1:
+        raise ValueError(f"total_steps must be an int >= 1, got {total_steps!r}")
+    if not 0 <= warmup_steps <= decay_start < total_steps:
+        raise ValueError(f"need 0 <= warmup_steps <= decay_start < total_steps, got warmup_steps={warmup_steps}, "
+                         f"decay_start={decay_start}, total_steps={total_steps}")
+    def factor(step:int) -> float:  # LambdaLR calls it with the number of steps taken
+        rise = (step + 1) / warmup_steps if warmup_steps else 1.0
+        fall = (total_steps - step) / (total_steps - decay_start)
+        return max(0.0, min(1.0, rise, fall))
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 # %% ../nbs/00_core.ipynb #a1d34ea3
 def init_distributed(backend:str|None=None, # 'nccl' or 'gloo'; NCCL when CUDA is available, else gloo

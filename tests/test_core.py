@@ -214,3 +214,22 @@ def test_checkpoint_refuses_arbitrary_pickles(tmp_path):
     torch.save({"model": {}, "extra": {"obj": core.History()}}, tmp_path / "evil.pt")
     with pytest.raises(Exception, match="[Ww]eights only"):
         load_checkpoint(tmp_path / "evil.pt", nn.Linear(1, 1))
+
+
+def test_linear_schedule_shapes_and_bad_inputs():
+    from encdec_lib.core import linear_schedule
+    def rates(**kw):
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        sched, out = linear_schedule(opt, **kw), []
+        for _ in range(kw["total_steps"]):
+            out.append(opt.param_groups[0]["lr"]); opt.step(); sched.step()
+        return out
+    assert rates(total_steps=4) == [1.0, 0.75, 0.5, 0.25]  # plain linear decay
+    warm = rates(total_steps=20, warmup_steps=5)
+    assert warm[:6] == [0.2, 0.4, 0.6, 0.8, 1.0, 1.0] and all(a > b for a, b in zip(warm[5:], warm[6:])) and warm[-1] > 0
+    assert rates(total_steps=6, decay_start=3) == [1.0, 1.0, 1.0, 1.0, 2 / 3, 1 / 3]
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    for kw in (dict(total_steps=0), dict(total_steps=5, warmup_steps=6), dict(total_steps=5, warmup_steps=2, decay_start=1),
+               dict(total_steps=5, decay_start=5), dict(total_steps=2.5)):
+        with pytest.raises(ValueError, match="total_steps"):
+            linear_schedule(opt, **kw)
