@@ -177,7 +177,7 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
     done = torch.zeros(B, k, dtype=torch.bool, device=src.device)
     lengths = torch.zeros(B, k, dtype=torch.long, device=src.device)
     offset = torch.arange(B, device=src.device).unsqueeze(1) * k  # (B, 1): first row of each sentence
-    tokens: list[Tensor] = []  # tokens[t]: (N,) token of step t of each row's hypothesis at step t
+    tokens: list[Tensor] = []  # tokens[t]: (N,) the token each row chose at step t
     parents: list[Tensor] = []  # parents[t]: (N,) the row (at step t - 1) that row r extended at step t
     finished = None
     for _ in range(max_length):

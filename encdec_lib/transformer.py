@@ -395,7 +395,7 @@ class TransformerEncoder(Encoder):
                 ):
         super().__init__()
         self.d_model = d_model
-        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see below
+        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see token_embedding
         self.pos = PositionalEncoding(d_model, max_len, dropout)
         self.layers = nn.ModuleList(TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
                                                             norm_first=norm_first) for _ in range(num_layers))
@@ -436,7 +436,7 @@ class TransformerDecoder(Decoder):
                 ):
         super().__init__()
         self.d_model, self.nhead = d_model, nhead
-        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see below
+        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see token_embedding
         self.pos = PositionalEncoding(d_model, max_len, dropout)
         self.layers = nn.ModuleList(TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
                                                             norm_first=norm_first) for _ in range(num_layers))
