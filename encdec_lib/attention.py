@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .core import Decoder, EncoderDecoder, EncoderOutput, check_mask, check_tokens
+from .core import Decoder, EncoderDecoder, EncoderOutput, check_mask, check_tokens, in_eval_mode, select_rows
 from .data import BOS_ID, EOS_ID, PAD_ID
 from .seq2seq import Doc001Decoder, RNNDecoder, RNNEncoder, _top
 
@@ -146,8 +146,12 @@ class AttentionDecoder(Decoder):
         logits = self.out(torch.cat([out.squeeze(1), c], -1))  # (B, |V|)
         return logits, AttnState(s, alpha, state.prepared)
 
+    def reorder_state(self, state:AttnState, index:Tensor, n:int, keep:tuple|list=()) -> AttnState:
+        "Beam search's re-ordering: the recurrent state (layers, B, H) along dim 1, alpha and the key projection along dim 0."
+        return AttnState(select_rows(state.s, index, n, 1, keep), *select_rows(state[1:], index, n, 0, keep))
+
 # %% ../nbs/04_attention.ipynb #5a639537
-@torch.no_grad()
+@in_eval_mode
 def attention_weights(model:EncoderDecoder, # a model whose decoder state has `.alpha`
                       src:Tensor, # (B, S) source ids
                       src_mask:Tensor|None=None, # (B, S) bool
@@ -156,7 +160,6 @@ def attention_weights(model:EncoderDecoder, # a model whose decoder state has `.
                      ) -> tuple[Tensor, Tensor]:
     "(tokens (B, T): the target or the greedy output, weights (B, T, S)), both on the CPU."
     check_tokens("src", src); check_mask("src_mask", src_mask, src)
-    model.eval()
     device = next(model.parameters()).device
     src = src.to(device)
     src_mask = src_mask.to(device) if src_mask is not None else None
@@ -217,6 +220,10 @@ class Doc001AttnDecoder(Decoder):
         output, s = self.rnn(output.unsqueeze(1), state.s)  # (B, 1, H)
         logp = F.log_softmax(self.out(output.squeeze(1)), dim=1)  # (B, |V|)
         return logp, Doc001State(s, state.memory, attn_weights)
+
+    def reorder_state(self, state:Doc001State, index:Tensor, n:int, keep:tuple|list=()) -> Doc001State:
+        "Beam search's re-ordering: the LSTM state (1, B, H) along dim 1, the memory and the weights along dim 0."
+        return Doc001State(select_rows(state.s, index, n, 1, keep), *select_rows(state[1:], index, n, 0, keep))
 
 # %% ../nbs/04_attention.ipynb #a1d13b4a
 MODES = ("init", "every_step", "attention", "doc001_attn", "doc001")

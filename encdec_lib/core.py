@@ -8,6 +8,8 @@ import math
 import os
 import random
 import time
+from functools import wraps
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -23,10 +25,10 @@ else:
     from tqdm import tqdm  # a text bar: tqdm.auto would warn "IProgress not found" without ipywidgets
 
 # %% auto #0
-__all__ = ['PROFILES', 'get_profile', 'by_profile', 'get_device', 'set_seed', 'count_parameters', 'map_tensors', 'to_device',
-           'EncoderOutput', 'check_tokens', 'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'Connection',
-           'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule', 'init_distributed',
-           'distributed_loader', 'exact_match']
+__all__ = ['PROFILES', 'get_profile', 'by_profile', 'get_device', 'set_seed', 'count_parameters', 'map_tensors', 'select_rows',
+           'eval_mode', 'in_eval_mode', 'to_device', 'EncoderOutput', 'check_tokens', 'check_mask', 'Encoder',
+           'Decoder', 'EncoderDecoder', 'Connection', 'History', 'save_checkpoint', 'load_checkpoint', 'fit',
+           'linear_schedule', 'init_distributed', 'distributed_loader', 'exact_match']
 
 # %% ../nbs/00_core.ipynb #02df8938
 PROFILES = ("fast", "full")
@@ -95,6 +97,44 @@ def map_tensors(fn:Callable[[Tensor], Any], # applied to every tensor
         return type(tree)(*mapped) if hasattr(tree, "_fields") else type(tree)(mapped)
     return tree
 
+def select_rows(state:Any, # a tensor, or a (nested) tuple, named tuple, list or dict of tensors and other values
+                index:Tensor, # (N',) rows to take, in the new order
+                n:int, # the number of rows the state holds now (its batch size)
+                dim:int=0, # the batch dimension of every tensor of `state`
+                keep:tuple|list=(), # tensors to return unchanged (compared by identity)
+               ) -> Any:
+    "Take the rows `index` along dimension `dim` of every tensor of a state; a tensor without size `n` there is refused, not mis-read."
+    def take(t:Tensor) -> Tensor:
+        if any(t is k for k in keep):
+            return t
+        if t.dim() <= dim or t.size(dim) != n:
+            got = f"size {t.size(dim)} at dim {dim}" if t.dim() > dim else f"no dim {dim}"
+            raise ValueError(f"state tensor of shape {tuple(t.shape)} has {got}, expected {n} (the batch size) there: "
+                             f"a decoder whose state keeps its batch elsewhere must override Decoder.reorder_state")
+        return t.index_select(dim, index)
+    return map_tensors(take, state)
+
+@contextmanager
+def eval_mode(model:nn.Module, # put in eval mode for the block
+             ):
+    "Eval mode inside the `with` block; afterwards every submodule gets back the train/eval mode it had."
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        yield model
+    finally:
+        for m, training in modes:
+            m.training = training
+
+def in_eval_mode(fn:Callable, # fn(model, ...): an evaluation or decoding helper
+                ) -> Callable:
+    "Decorator: run `fn(model, ...)` in eval mode and without gradients, then give the model back the modes it had."
+    @wraps(fn)
+    def wrapper(model:nn.Module, *args, **kwargs):
+        with eval_mode(model), torch.no_grad():
+            return fn(model, *args, **kwargs)
+    return wrapper
+
 def to_device(batch:Any, # a tensor, or a (nested) tuple, list or dict of tensors
               device:torch.device|str, # where to move it
              ) -> Any:
@@ -125,13 +165,18 @@ def check_mask(name:str, # argument name, for the error message
                mask:Tensor|None, # expected (B, L) bool, or None
                like:Tensor, # the (B, L) tensor the mask belongs to
               ) -> None:
-    "Raise a `ValueError` naming `name` unless `mask` is None or a bool tensor shaped like `like`."
+    "Raise a `ValueError` naming `name` unless `mask` is None or a right-padded bool tensor shaped like `like`."
     if mask is None:
         return
     if not isinstance(mask, Tensor) or mask.dtype != torch.bool:
         raise ValueError(f"{name} must be a bool tensor of shape {tuple(like.shape[:2])} (True at real tokens)")
     if tuple(mask.shape) != tuple(like.shape[:2]):
         raise ValueError(f"{name} has shape {tuple(mask.shape)}, expected {tuple(like.shape[:2])} (B, L)")
+    gap = ~mask[:, :-1] & mask[:, 1:]  # (B, L-1): a real token right after padding
+    if gap.any():
+        row = int(gap.any(1).nonzero()[0])
+        raise ValueError(f"{name} is not right-padded: row {row} is {mask[row].int().tolist()}; expected True at the "
+                         f"first n_b tokens and False after them (the padding at the end of each row)")
 
 # %% ../nbs/00_core.ipynb #fcf17a4e
 class Encoder(nn.Module):
@@ -157,6 +202,15 @@ class Decoder(nn.Module):
             ) -> tuple[Tensor, Any]:
         "One decoding step: logits (B, |V|) for the next token and the new state."
         raise NotImplementedError
+
+    def reorder_state(self,
+                      state:Any, # the state after a step, for `n` hypotheses
+                      index:Tensor, # (N',) the hypotheses to keep, in their new order (beam search)
+                      n:int, # the number of hypotheses `state` holds
+                      keep:tuple|list=(), # tensors that stay as they are (the same for every hypothesis of a sentence)
+                     ) -> Any:
+        "The state of the hypotheses `index`. Here: dim 0 of every tensor is the batch; a decoder whose state keeps it elsewhere (a recurrent layer's (layers, B, H)) overrides this."
+        return select_rows(state, index, n, 0, keep)
 
     def forward(self,
                 tgt_in:Tensor, # (B, T) target ids shifted right: <bos> y_1 ... y_{T-1}
@@ -274,20 +328,46 @@ class History:
         return ax
 
 # %% ../nbs/00_core.ipynb #94d5f0f8
+_PLAIN = (type(None), bool, int, float, complex, str, bytes, torch.dtype, torch.device, torch.Size)
+
+def _check_plain(name:str, value:Any) -> None:
+    "Raise a TypeError naming `name` unless `torch.load(weights_only=True)` can read `value` back."
+    if type(value) in _PLAIN or isinstance(value, Tensor) and type(value) in (Tensor, nn.Parameter):
+        return
+    if type(value) in (list, tuple, set):
+        for i, v in enumerate(value):
+            _check_plain(f"{name}[{i}]", v)
+        return
+    if type(value) is dict:
+        for k, v in value.items():
+            _check_plain(f"{name} key {k!r}", k)
+            _check_plain(f"{name}[{k!r}]", v)
+        return
+    hint = " (use .item() or .tolist(), or torch.as_tensor)" if type(value).__module__ == "numpy" else \
+           " (save its state_dict() or str())" if hasattr(value, "state_dict") or isinstance(value, Path) else ""
+    raise TypeError(f"{name} is a {type(value).__module__}.{type(value).__qualname__}, which load_checkpoint "
+                    f"(torch.load with weights_only=True) cannot read back: extras must be None, bool, int, float, str, "
+                    f"tensors, dtypes, devices, and lists, tuples and dicts of them{hint}")
+
 def save_checkpoint(path:str|Path, # file to write
                     model:nn.Module, # its state_dict is saved
                     optimizer:torch.optim.Optimizer|None=None, # its state_dict is saved too, if given
                     **extra, # more plain values to save (epoch, history as a dict, ...)
                    ) -> Path:
-    "Save a checkpoint that `load_checkpoint` reads with `torch.load(weights_only=True)`."
+    "Save a checkpoint that `load_checkpoint` reads with `torch.load(weights_only=True)`; extras it could not read are refused."
+    for key, value in extra.items():
+        _check_plain(f"extra[{key!r}]", value)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"model": model.state_dict(), "extra": extra}
     if optimizer is not None:
         payload["optimizer"] = optimizer.state_dict()
     tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(payload, tmp)
-    tmp.replace(path)  # atomic: a crash never leaves a half-written checkpoint
+    try:
+        torch.save(payload, tmp)
+        tmp.replace(path)  # atomic: a crash never leaves a half-written checkpoint
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed save leaves nothing behind
     return path
 
 def load_checkpoint(path:str|Path, # file written by `save_checkpoint`
@@ -370,7 +450,10 @@ def fit(model:nn.Module, # the model to train (moved to `device`); may be wrappe
             total, count = total + step_loss.item(), count + 1
             bar.update(1)
             bar.set_postfix(epoch=epoch + 1, loss=f"{step_loss.item():.4f}", refresh=False)
-        history.epoch_loss.append(total / max(count, 1))
+        if count == 0:
+            raise ValueError(f"train_loader yielded no batches in epoch {epoch + 1}: an empty dataset, a batch_size larger "
+                             f"than the dataset with drop_last=True, or an iterator that is used up after one pass?")
+        history.epoch_loss.append(total / count)
         if valid_fn is not None:
             model.eval()
             with torch.no_grad():

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .core import EncoderDecoder, check_mask, check_tokens, map_tensors
+from .core import EncoderDecoder, check_mask, check_tokens, in_eval_mode, map_tensors, select_rows
 from .data import BOS_ID, EOS_ID, PAD_ID
 
 # %% auto #0
@@ -97,21 +97,16 @@ def sample_logits(logits:Tensor, # (B, |V|) logits
     return torch.multinomial(probs, 1, generator=generator).squeeze(-1)  # (B,)
 
 # %% ../nbs/06_decoding.ipynb #0ca9b338
-def reorder_state(state:Any, # a decoder state: tensors, (named) tuples, lists, dicts of them, or other values
-                  index:Tensor, # (N,) rows to take, in the new order
+def reorder_state(decoder:Any, # the decoder the state belongs to
+                  state:Any, # its state for `n` hypotheses: tensors, (named) tuples, lists, dicts of them, or other values
+                  index:Tensor, # (N',) rows to take, in the new order
                   n:int, # the current number of rows (the batch size the state was made for)
                   keep:tuple|list=(), # tensors to return unchanged (compared by identity)
                  ) -> Any:
-    "Select rows of a decoder state along its batch dimension: dim 0 if it has size n, else dim 1 (the (layers, B, H) of recurrent states)."
-    def select(t:Tensor) -> Tensor:
-        if any(t is k for k in keep):
-            return t
-        if t.dim() >= 1 and t.size(0) == n:
-            return t.index_select(0, index)
-        if t.dim() >= 2 and t.size(1) == n:
-            return t.index_select(1, index)
-        return t
-    return map_tensors(select, state)
+    "Select rows of a decoder state: the decoder's own `reorder_state`, which knows its batch dimension (a recurrent state's (layers, B, H) has it at dim 1); dim 0 of every tensor for a decoder without one."
+    if hasattr(decoder, "reorder_state"):
+        return decoder.reorder_state(state, index, n, keep)
+    return select_rows(state, index, n, 0, keep)
 
 def _start(model, src, src_mask, repeat):
     check_tokens("src", src); check_mask("src_mask", src_mask, src)
@@ -126,7 +121,7 @@ def _finish(tokens:list[Tensor], eos_id:int, pad_id:int) -> Tensor:
     after = (out == eos_id).long().cumsum(1) - (out == eos_id).long() > 0  # positions after the first <eos>
     return out.masked_fill(after, pad_id)
 
-@torch.no_grad()
+@in_eval_mode
 def greedy_search(model:EncoderDecoder, # any model with the course's Encoder/Decoder interface
                   src:Tensor, # (B, S) source ids
                   src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
@@ -137,7 +132,6 @@ def greedy_search(model:EncoderDecoder, # any model with the course's Encoder/De
                  ) -> Tensor:
     "ŷ_t = argmax_v p(v | ŷ_<t, x): (B, L) ids, <pad> after each row's <eos>."
     check_max_length(max_length)
-    model.eval()
     return model.greedy_decode(src, bos_id, eos_id, max_length, src_mask, pad_id=pad_id)
 
 def length_penalty(lengths:Tensor, # number of generated tokens (with <eos>)
@@ -146,7 +140,7 @@ def length_penalty(lengths:Tensor, # number of generated tokens (with <eos>)
     "GNMT's lp(Y) = ((5 + |Y|) / 6)^α (Wu et al. 2016); beam scores are log p(Y|x) / lp(Y)."
     return ((5.0 + lengths.float()) / 6.0) ** alpha
 
-@torch.no_grad()
+@in_eval_mode
 def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Decoder interface
                 src:Tensor, # (B, S) source ids
                 src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
@@ -162,7 +156,6 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
     check_max_length(max_length)
     if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
         raise ValueError(f"beam_size must be an int >= 1, got {beam_size!r}")
-    model.eval()
     B, k = src.size(0), beam_size
     enc, state = _start(model, src, src_mask, k)
     # the initial state is a function of the source alone, identical on the k copies of a sentence, and a hypothesis
@@ -191,7 +184,7 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
         logp_sum, flat = cand.topk(k, dim=-1)  # (B, k)
         beam, tok = flat // V, flat % V  # which hypothesis each new one extends, and with which token
         rows = (beam + offset).view(N)  # (N,) rows in the flat batch
-        state = reorder_state(state, rows, N, keep=static)
+        state = reorder_state(model.decoder, state, rows, N, keep=static)
         tokens.append(tok.view(N)); parents.append(rows)
         was_done = done.gather(1, beam)
         lengths = lengths.gather(1, beam) + (~was_done).long()
@@ -211,7 +204,7 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
         return out, score
     return out[:, 0], score[:, 0]
 
-@torch.no_grad()
+@in_eval_mode
 def sample(model:EncoderDecoder, # any model with the course's Encoder/Decoder interface
            src:Tensor, # (B, S) source ids
            src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
@@ -229,7 +222,6 @@ def sample(model:EncoderDecoder, # any model with the course's Encoder/Decoder i
     check_max_length(max_length); check_temperature(temperature); check_top_k(top_k); check_top_p(top_p)
     if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
         raise ValueError(f"num_samples must be an int >= 1, got {num_samples!r}")
-    model.eval()
     enc, state = _start(model, src, src_mask, num_samples)
     N = src.size(0) * num_samples
     y = torch.full((N,), bos_id, dtype=torch.long, device=src.device)

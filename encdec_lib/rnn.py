@@ -110,6 +110,16 @@ def gru_cell(x:Tensor, # (B, D) input x_t
     return (1 - z) * n + z * h  # (B, H)
 
 # %% ../nbs/01_rnn.ipynb #750567aa
+def _check_dtype(module:str, # class name, for the message
+                 name:str, # the argument: "input", "hx", ...
+                 t:Tensor, # the tensor given
+                 weight:Tensor, # a weight of the module
+                ) -> None:
+    "Raise a ValueError naming the argument's dtype and the weights' dtype when they differ (torch.nn's check)."
+    if t.dtype != weight.dtype:
+        fix = f"convert it ({name}.to({weight.dtype}))" + (f" or the module (module.to({t.dtype}))" if t.is_floating_point() else "")
+        raise ValueError(f"{module}: {name} has dtype {t.dtype}, but the weights have dtype {weight.dtype}: {fix}")
+
 class _CellBase(nn.Module):
     "Parameters and checks shared by the three cells."
     n_gates = 1
@@ -144,6 +154,9 @@ class _CellBase(nn.Module):
     def _prepare(self, x, states):
         batched, B = _check_cell_args(type(self).__name__, x, states, self.state_names,
                                       self.input_size, self.hidden_size)
+        _check_dtype(type(self).__name__, "input", x, self.weight_ih)
+        for name, s in zip(("hx", "cx"), states or ()):
+            _check_dtype(type(self).__name__, name, s, self.weight_ih)
         if not batched:
             x = x.unsqueeze(0)
             states = None if states is None else tuple(s.unsqueeze(0) for s in states)
@@ -154,6 +167,15 @@ class _CellBase(nn.Module):
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
+
+    def to_torch(self) -> nn.Module:
+        "The equivalent `torch.nn` cell with a copy of these weights (same device, dtype and train/eval mode)."
+        w = self.weight_ih
+        kw = {"nonlinearity": self.nonlinearity} if isinstance(self, RNNCell) else {}
+        cls = {RNNCell: nn.RNNCell, LSTMCell: nn.LSTMCell, GRUCell: nn.GRUCell}[type(self)]
+        ref = cls(self.input_size, self.hidden_size, self.bias, device=w.device, dtype=w.dtype, **kw)
+        ref.load_state_dict(self.state_dict())
+        return ref.train(self.training)
 
 class RNNCell(_CellBase):
     "Elman RNN cell, a drop-in for `torch.nn.RNNCell` (same arguments and parameters)."
@@ -271,6 +293,18 @@ class _RNNBase(nn.Module):
         self.flatten_parameters()
         return ret
 
+    def to_torch(self) -> nn.RNNBase:
+        "The equivalent `nn.RNN`, `nn.LSTM` or `nn.GRU` with a copy of these weights (same device, dtype and train/eval mode): for `isinstance` checks, `quantize_dynamic`, TorchScript and export."
+        w = self.weight_ih_l0
+        kw = dict(num_layers=self.num_layers, bias=self.bias, batch_first=self.batch_first, dropout=self.dropout,
+                  bidirectional=self.bidirectional, device=w.device, dtype=w.dtype)
+        if self.mode in ("RNN_TANH", "RNN_RELU"):
+            ref = nn.RNN(self.input_size, self.hidden_size, nonlinearity=self.nonlinearity, **kw)
+        else:
+            ref = {"LSTM": nn.LSTM, "GRU": nn.GRU}[self.mode](self.input_size, self.hidden_size, **kw)
+        ref.load_state_dict(self.state_dict())
+        return ref.train(self.training)
+
     @property
     def _flat_weights(self) -> list[Tensor]:
         return [getattr(self, n) for n in self._flat_weights_names]
@@ -339,6 +373,11 @@ class _RNNBase(nn.Module):
             if not batched:
                 raise ValueError(f"{type(self).__name__}: lengths needs a batched input; got unbatched (T, D)")
             lengths = _as_lengths(lengths, B, T)
+        name, w = type(self).__name__, self.weight_ih_l0
+        _check_dtype(name, "input", input, w)
+        if hx is not None:
+            for i, s in enumerate(hx if isinstance(hx, (tuple, list)) else (hx,)):
+                _check_dtype(name, f"hx[{i}] ({('h_0', 'c_0')[i % 2]})" if isinstance(hx, (tuple, list)) else "hx (h_0)", s, w)
         states = self._states(hx, x, B, batched)
         if self.fast:
             out, final = self._fast(x, states, lengths)
@@ -536,13 +575,17 @@ def as_tuple_state(s) -> tuple:
     return tuple(s) if isinstance(s, (tuple, list)) else (s,)
 
 # %% ../nbs/01_rnn.ipynb #c8e28d22
-def clip_grad_norm(parameters:Iterable[Tensor], # parameters whose .grad is rescaled in place
+def clip_grad_norm(parameters:Tensor|Iterable[Tensor], # a tensor, or tensors, whose .grad is rescaled in place (as torch's)
                    max_norm:float, # theta: the largest allowed global gradient norm
                    eps:float=1e-6, # added to the norm, as torch does
                   ) -> Tensor:
     "Rescale all gradients together so their global L2 norm is at most `max_norm`; return the norm before clipping."
     if not isinstance(max_norm, (int, float)) or not max_norm > 0:
         raise ValueError(f"max_norm must be a number > 0, got {max_norm!r}")
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]  # one tensor, as torch.nn.utils.clip_grad_norm_ accepts
+    elif not isinstance(parameters, Iterable):
+        raise TypeError(f"parameters must be a Tensor or an iterable of Tensors, got {type(parameters).__name__}")
     grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)

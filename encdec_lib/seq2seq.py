@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_tokens,
+from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_tokens, in_eval_mode, select_rows,
                              exact_match, get_device, to_device)
 from .data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch, Vocab
 
@@ -145,6 +145,11 @@ class RNNDecoder(Decoder):
         out, s = self.rnn(self._inputs(y_prev.unsqueeze(1), h_N), s)  # out: (B, 1, H)
         return self.out(out.squeeze(1)), (s, h_N)  # (B, |V|)
 
+    def reorder_state(self, state:Any, index:Tensor, n:int, keep:tuple|list=()) -> Any:
+        "Beam search's re-ordering: the recurrent state (layers, B, H) along dim 1, h_N (B, enc_size) along dim 0."
+        s, h_N = state
+        return select_rows(s, index, n, 1, keep), select_rows(h_N, index, n, 0, keep)
+
     def forward(self, tgt_in:Tensor, state:Any, enc:EncoderOutput) -> tuple[Tensor, Any]:
         "All teacher-forced steps in one call of the recurrent network."
         s, h_N = state
@@ -180,6 +185,10 @@ class Doc001Decoder(Decoder):
         logp, state = self.forward(y_prev.unsqueeze(1), state, enc)
         return logp.squeeze(1), state  # (B, |V|)
 
+    def reorder_state(self, state:Any, index:Tensor, n:int, keep:tuple|list=()) -> Any:
+        "The LSTM state (h, c), each (1, B, H): re-ordered along dim 1."
+        return select_rows(state, index, n, 1, keep)
+
 # %% ../nbs/03_seq2seq.ipynb #427908fe
 def teacher_forcing_logits(model:EncoderDecoder, # the model
                            batch:Seq2SeqBatch, # a padded batch
@@ -209,44 +218,54 @@ def seq2seq_loss(model:EncoderDecoder, # the model
                  reduction:str="mean", # "mean" over real tokens, or "sum"
                 ) -> Tensor:
     "Cross-entropy of the target, ignoring padding."
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"reduction={reduction!r}, expected 'mean' or 'sum'")
+    check_tokens("tgt_out", batch.tgt_out)
+    if reduction == "mean" and not (batch.tgt_out != PAD_ID).any():
+        raise ValueError(f"tgt_out has no target token (all {tuple(batch.tgt_out.shape)} entries are <pad>): "
+                         f"the mean cross-entropy over no token is undefined")
     logits = teacher_forcing_logits(model, batch, ratio)
-    if int(batch.tgt_out.max()) >= logits.size(-1):
-        raise ValueError(f"tgt_out has ids up to {int(batch.tgt_out.max())}, the decoder's vocabulary has "
-                         f"{logits.size(-1)}: vocabulary mismatch between model and data?")
+    lo, hi = int(batch.tgt_out.min()), int(batch.tgt_out.max())
+    if hi >= logits.size(-1) or lo < 0:
+        raise ValueError(f"tgt_out has ids in [{lo}, {hi}], the decoder's vocabulary has "
+                         f"{logits.size(-1)} (ids 0..{logits.size(-1) - 1}): vocabulary mismatch between model and data?")
     return F.cross_entropy(logits.transpose(1, 2), batch.tgt_out, ignore_index=PAD_ID, reduction=reduction)
 
-@torch.no_grad()
+@in_eval_mode
 def perplexity(model:EncoderDecoder, # the model
                batches:Iterable[Seq2SeqBatch], # e.g. a ParallelData loader
                device:str|torch.device|None=None, # where to compute
               ) -> float:
-    "exp(mean cross-entropy per real target token), teacher-forced."
-    model.eval()
+    "exp(mean cross-entropy per real target token), teacher-forced; a ValueError when the batches hold no target token."
     device = get_device(device) if device is not None else next(model.parameters()).device
     total, count = 0.0, 0
     for b in batches:
         b = to_device(b, device)
         total += seq2seq_loss(model, b, reduction="sum").item()
         count += int((b.tgt_out != PAD_ID).sum())
-    return math.exp(total / max(count, 1))
+    if count == 0:
+        raise ValueError("batches hold no target token: the perplexity of no target token is undefined "
+                         "(an empty loader, or targets that are all <pad>?)")
+    return math.exp(total / count)
 
-@torch.no_grad()
+@in_eval_mode
 def greedy(model:EncoderDecoder, # the model
            src:Tensor, # (B, S) source ids
            src_mask:Tensor|None=None, # (B, S) bool
            max_len:int=50, # most tokens to generate
           ) -> Tensor:
     "Batched greedy decoding with the course's special ids; (B, L) ids, padded with <pad> after <eos>."
-    model.eval()
     return model.greedy_decode(src, BOS_ID, EOS_ID, max_len, src_mask, pad_id=PAD_ID)
 
-@torch.no_grad()
+@in_eval_mode
 def exact_match_rate(model:EncoderDecoder, # the model
                      batch:Seq2SeqBatch, # a padded batch
                      max_len:int|None=None, # most tokens to generate; target length + 5 when None
                      chunk:int=1024, # rows decoded at once
                     ) -> Tensor:
     "(B,) bool: greedy output equals the target, up to <eos>."
+    if batch.src.size(0) == 0:
+        raise ValueError(f"batch has no example (src has shape {tuple(batch.src.shape)}): the exact-match rate of nothing is undefined")
     device = next(model.parameters()).device
     max_len = max_len or batch.tgt_out.size(1) + 5
     hits = []

@@ -233,3 +233,74 @@ def test_linear_schedule_shapes_and_bad_inputs():
                dict(total_steps=5, decay_start=5), dict(total_steps=2.5)):
         with pytest.raises(ValueError, match="total_steps"):
             linear_schedule(opt, **kw)
+
+
+def test_fit_refuses_an_empty_loader():
+    model, _, loss = regression_setup()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    for empty in ([], iter([]), torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(0, 3)), batch_size=4)):
+        with pytest.raises(ValueError, match="train_loader yielded no batches"):
+            fit(model, empty, loss, opt, 1, progress=False)
+
+
+@pytest.mark.parametrize("name, value", [
+    ("numpy_scalar", __import__("numpy").float64(0.5)), ("numpy_int", __import__("numpy").int64(3)),
+    ("numpy_array", __import__("numpy").zeros(3)), ("file", __import__("pathlib").Path("x")),
+    ("object", History()), ("nested", {"a": [1, __import__("numpy").float32(2.0)]}), ("lambda", lambda: 0),
+])
+def test_checkpoint_refuses_extras_that_load_would_refuse(tmp_path, name, value):
+    model = nn.Linear(2, 1)
+    with pytest.raises(TypeError, match=f"extra\\['{name}'\\].*weights_only"):
+        save_checkpoint(tmp_path / "m.pt", model, **{name: value})
+    assert list(tmp_path.iterdir()) == []  # nothing written, no .tmp left behind
+
+
+def test_checkpoint_keeps_plain_extras_and_leaves_no_tmp_when_the_save_fails(tmp_path, monkeypatch):
+    model = nn.Linear(2, 1)
+    plain = dict(epoch=3, lr=0.5, name="run", flag=True, none=None, seq=[1, 2.0, ("a", None)], table={"k": {1: 2}},
+                 t=torch.arange(3), dtype=torch.float64)
+    save_checkpoint(tmp_path / "m.pt", model, **plain)
+    extra = load_checkpoint(tmp_path / "m.pt", nn.Linear(2, 1))
+    assert extra["seq"] == [1, 2.0, ("a", None)] and extra["table"] == {"k": {1: 2}} and torch.equal(extra["t"], torch.arange(3))
+
+    def broken_save(obj, f, *a, **k):
+        open(f, "wb").write(b"half")
+        raise OSError("disk full")
+    monkeypatch.setattr(torch, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        save_checkpoint(tmp_path / "m.pt", model, epoch=4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pt"]  # the old checkpoint, and no m.pt.tmp
+    assert load_checkpoint(tmp_path / "m.pt", nn.Linear(2, 1))["epoch"] == 3
+
+
+def test_check_mask_refuses_masks_that_are_not_right_padded():
+    from encdec_lib.core import check_mask
+    src = torch.ones(2, 4, dtype=torch.long)
+    check_mask("src_mask", torch.tensor([[True, True, False, False], [True, True, True, True]]), src)
+    check_mask("src_mask", torch.tensor([[False] * 4, [True] * 4]), src)  # an all-padding row is right-padded too
+    for bad in ([[False, True, True, True], [True] * 4], [[True, False, True, False], [True] * 4]):
+        with pytest.raises(ValueError, match="src_mask.*right-padded.*row 0"):
+            check_mask("src_mask", torch.tensor(bad), src)
+
+
+def test_select_rows_uses_the_dimension_it_is_given():
+    from encdec_lib.core import select_rows
+    h = torch.arange(2 * 2 * 3).view(2, 2, 3)  # (layers, N, H) with layers == N: its size does not tell the dimension
+    idx = torch.tensor([1, 1])
+    assert torch.equal(select_rows(h, idx, 2, dim=1), h[:, idx]) and torch.equal(select_rows(h, idx, 2), h[idx])
+    state = {"h": h, "n": 3, "none": None}
+    assert select_rows(state, idx, 2, dim=1, keep=(h,))["h"] is h
+    with pytest.raises(ValueError, match=r"state tensor of shape \(2, 2, 3\) has size 3 at dim 2.*expected 5"):
+        select_rows(h, torch.tensor([0] * 5), 5, dim=2)
+
+
+def test_eval_mode_restores_the_mode_of_every_submodule():
+    from encdec_lib.core import eval_mode
+    m = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5)).train()
+    m[0].eval()  # a mixed model: restored module by module
+    with eval_mode(m):
+        assert not any(x.training for x in m.modules())
+    assert m.training and not m[0].training and m[1].training
+    with pytest.raises(RuntimeError), eval_mode(m):
+        raise RuntimeError
+    assert m.training

@@ -187,11 +187,14 @@ def test_filtered_distribution_is_a_distribution(values, T):
 def test_reorder_state():
     idx = torch.tensor([2, 0, 1])
     h = torch.arange(2 * 3 * 4).view(2, 3, 4)  # (layers, N, H)
-    s = {"a": (h, torch.arange(3)), "b": 7, "c": None}
-    r = reorder_state(s, idx, 3)
-    assert torch.equal(r["a"][0], h[:, idx]) and torch.equal(r["a"][1], torch.tensor([2, 0, 1])) and r["b"] == 7
-    kept = reorder_state(s, idx, 3, keep=(h,))  # tensors in `keep` are returned as they are
+    s = {"a": (torch.arange(3 * 2).view(3, 2), torch.arange(3)), "b": 7, "c": None}
+    r = reorder_state(object(), s, idx, 3)  # a decoder without reorder_state: dim 0 of every tensor
+    assert torch.equal(r["a"][0], s["a"][0][idx]) and torch.equal(r["a"][1], torch.tensor([2, 0, 1])) and r["b"] == 7
+    kept = reorder_state(object(), {"a": (h, torch.arange(3))}, idx, 3, keep=(h,))  # tensors in `keep` stay as they are
     assert kept["a"][0] is h and torch.equal(kept["a"][1], torch.tensor([2, 0, 1]))
+    m = rnn_seq2seq(9, 9, 8, 12, cell=nn.LSTM, num_layers=3)  # a recurrent decoder re-orders (layers, N, H) along dim 1
+    (hh, cc), h_N = m.decoder.reorder_state(((h, h + 1), h[-1]), idx, 3)
+    assert torch.equal(hh, h[:, idx]) and torch.equal(cc, (h + 1)[:, idx]) and torch.equal(h_N, h[-1][idx])
 
 
 def test_bad_inputs():
@@ -222,3 +225,57 @@ def test_bad_inputs():
         sample(m, src, num_samples=0)
     with pytest.raises(ValueError, match="src_mask"):
         beam_search(m, src, torch.ones(2, 4, dtype=torch.bool))
+
+
+def sequence_logprob(m, src, seq):
+    "log p(seq | src) by teacher forcing one sentence (1, S), up to and including the first <eos>."
+    enc = m.encoder(src); s = m.decoder.init_state(enc); y = torch.tensor([BOS_ID]); tot = 0.0
+    for t in seq:
+        logits, s = m.decoder.step(y, s, enc)
+        tot += logits.float().log_softmax(-1)[0, t].item(); y = torch.tensor([t])
+        if t == EOS_ID:
+            break
+    return tot
+
+
+@settings(max_examples=40, deadline=None)
+@given(kind=st.sampled_from(["gru", "lstm", "rnn", "attention"]), layers=st.integers(1, 4), B=st.integers(1, 3),
+       k=st.integers(1, 4), alpha=st.sampled_from([0.0, 0.7]), seed=st.integers(0, 2**16))
+def test_beam_score_is_the_log_probability_of_the_returned_sequence(kind, layers, B, k, alpha, seed):
+    # layers == B·k makes the recurrent state (layers, B·k, H) square in its first two dimensions: the case a re-ordering
+    # that picks the batch dimension by its size gets wrong
+    from encdec_lib.decoding import length_penalty
+    torch.manual_seed(seed)
+    cell = {"gru": nn.GRU, "lstm": nn.LSTM, "rnn": nn.RNN, "attention": nn.GRU}[kind]
+    m = (make_seq2seq("attention", 9, 9, 6, 8, cell=cell, num_layers=layers) if kind == "attention"
+         else rnn_seq2seq(9, 9, 6, 8, cell=cell, num_layers=layers)).eval()
+    src = torch.randint(4, 9, (B, 4))
+    out, score = beam_search(m, src, beam_size=k, max_length=5, alpha=alpha, return_all=True)
+    for i in range(B):
+        for j in range(k):
+            ids = out[i, j].tolist()
+            n = ids.index(EOS_ID) + 1 if EOS_ID in ids else len(ids)
+            lp = length_penalty(torch.tensor(n), alpha).item()
+            assert score[i, j].item() * lp == pytest.approx(sequence_logprob(m, src[i:i + 1], ids[:n]), abs=1e-4)
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_decoding_helpers_restore_the_mode_they_found(mode):
+    m = models()["gru_attention"]
+    getattr(m, mode)()
+    src = torch.randint(4, 9, (2, 3))
+    greedy_search(m, src, max_length=3); beam_search(m, src, beam_size=2, max_length=3)
+    sample(m, src, max_length=3); generate(m, src, max_length=3)
+    assert all(x.training == (mode == "train") for x in m.modules())
+
+
+def test_beam_search_refuses_a_state_without_a_batch_dimension_0():
+    class Layered(BigramDecoder):  # keeps a (layers, B, V) state but does not say so: refused, not mis-read
+        def init_state(self, enc):
+            return enc.state.unsqueeze(0).expand(3, -1, -1)
+        def step(self, y_prev, state, enc):
+            return self.table[y_prev] + state[-1], state + 0
+    torch.manual_seed(0)
+    m = EncoderDecoder(BigramEncoder(5), Layered(5)).eval()
+    with pytest.raises(ValueError, match="override Decoder.reorder_state"):
+        beam_search(m, torch.randint(0, 5, (2, 3)), beam_size=2, max_length=3)

@@ -332,3 +332,92 @@ def test_dtype_conversion_and_flatten_is_harmless_on_cpu():
     x = torch.randn(5, 2, 3, dtype=F64)
     assert all(p.dtype == F64 for p in m.parameters())
     assert_same(m(x)[0], ref(x)[0])
+
+
+def test_clip_grad_norm_takes_one_tensor_or_an_iterable_like_torch():
+    torch.manual_seed(0)
+    w = torch.randn(3, 4, requires_grad=True); v = w.detach().clone().requires_grad_()
+    (w * 10).sum().backward(); (v * 10).sum().backward()
+    n1, n2 = clip_grad_norm(w, 1.0), torch.nn.utils.clip_grad_norm_(v, 1.0)  # one tensor, not wrapped in a list
+    torch.testing.assert_close(n1, n2)
+    torch.testing.assert_close(w.grad, v.grad)
+    assert w.grad.norm().item() == pytest.approx(1.0, rel=1e-5)
+    m, r = nn.Linear(3, 2), nn.Linear(3, 2)
+    r.load_state_dict(m.state_dict())
+    for mod in (m, r):
+        (mod(torch.ones(4, 3)) * 100).sum().backward()
+    torch.testing.assert_close(clip_grad_norm(m.parameters(), 0.5), torch.nn.utils.clip_grad_norm_(r.parameters(), 0.5))
+    for p, q in zip(m.parameters(), r.parameters()):  # a generator is read once: every gradient is clipped
+        torch.testing.assert_close(p.grad, q.grad)
+    with pytest.raises(TypeError, match="parameters must be a Tensor or an iterable of Tensors"):
+        clip_grad_norm(3.0, 1.0)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "rnn_relu", "lstm", "gru"])
+@pytest.mark.parametrize("num_layers,bidirectional,batch_first,bias", [(1, False, False, True), (2, True, True, False)])
+def test_to_torch_hands_back_the_torch_nn_module_with_the_same_weights(kind, num_layers, bidirectional, batch_first, bias):
+    ours, _ = make_pair(kind, num_layers=num_layers, bidirectional=bidirectional, batch_first=batch_first, bias=bias,
+                        dropout=0.25 if num_layers > 1 else 0.0)
+    ref = ours.to_torch()
+    assert isinstance(ref, LAYERS[kind][1]) and type(ref) is LAYERS[kind][1]
+    assert ref.training == ours.training and ref.dropout == ours.dropout
+    assert all(a is not b for a, b in zip(ref.parameters(), ours.parameters()))  # a copy: the two can be trained apart
+    ours.eval(); ref.eval()
+    x = torch.randn(2, 5, 3, dtype=F64) if batch_first else torch.randn(5, 2, 3, dtype=F64)
+    out, state = ours(x)
+    out_ref, state_ref = ref(x)
+    assert_same(out, out_ref)
+    for a, b in zip(as_tuple(state), as_tuple(state_ref)):
+        assert_same(a, b)
+
+
+def test_to_torch_is_what_quantize_dynamic_and_torchscript_need():
+    torch.manual_seed(0)
+    ours = LSTM(3, 4, num_layers=2)
+    assert not isinstance(ours, nn.LSTM)  # quantize_dynamic would skip it
+    ref = ours.to_torch()
+    q = torch.ao.quantization.quantize_dynamic(nn.Sequential(ref), {nn.LSTM}, dtype=torch.qint8)
+    assert type(q[0]).__module__.startswith("torch.ao.nn.quantized")
+    x = torch.randn(6, 2, 3)
+    traced = torch.jit.trace(ref, (x,))  # (torch.jit.script of nn.LSTM itself fails on torch 2.13)
+    torch.testing.assert_close(traced(x)[0], ours(x)[0])
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_cells_to_torch(kind):
+    Ours, Theirs = CELLS[kind]
+    ours = Ours(3, 4, bias=False, dtype=F64)
+    ref = ours.to_torch()
+    assert type(ref) is Theirs and ref.bias is False
+    x = torch.randn(2, 3, dtype=F64)
+    for a, b in zip(as_tuple(ours(x)), as_tuple(ref(x))):
+        assert_same(a, b)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("fast", [True, False])
+def test_dtype_mismatch_names_the_input_and_the_weight_dtypes(kind, fast):
+    Ours = LAYERS[kind][0]
+    m = Ours(3, 4, fast=fast)  # float32 weights
+    with pytest.raises(ValueError, match=r"input has dtype torch.float64.*weights have dtype torch.float32"):
+        m(torch.randn(5, 2, 3, dtype=F64))
+    with pytest.raises(ValueError, match=r"input has dtype torch.int64.*weights have dtype torch.float32"):
+        m(torch.ones(5, 2, 3, dtype=torch.long))
+    h = torch.zeros(1, 2, 4, dtype=F64)
+    with pytest.raises(ValueError, match=r"h.*has dtype torch.float64.*weights have dtype torch.float32"):
+        m(torch.randn(5, 2, 3), (h, h) if kind == "lstm" else h)
+    cell = CELLS[kind][0](3, 4)
+    with pytest.raises(ValueError, match=r"input has dtype torch.float64.*weights have dtype torch.float32"):
+        cell(torch.randn(2, 3, dtype=F64))
+    h = torch.zeros(2, 4, dtype=F64)
+    with pytest.raises(ValueError, match=r"hx has dtype torch.float64.*weights have dtype torch.float32"):
+        cell(torch.randn(2, 3), (h, h) if kind == "lstm" else h)
+
+
+def test_the_chapter_says_where_torch_nn_works_and_these_layers_cannot():
+    import json
+    from pathlib import Path
+    nb = json.loads((Path(__file__).resolve().parent.parent / "nbs" / "01_rnn.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    for needed in ("isinstance(layer, nn.LSTM)", "quantize_dynamic", "torch.jit.script", "fullgraph=True", "to_torch()"):
+        assert needed in text, needed

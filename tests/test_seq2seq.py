@@ -146,3 +146,31 @@ def test_translate_returns_strings():
     assert len(out) == 2 and all(isinstance(s, str) for s in out)
     with pytest.raises(ValueError, match="level"):
         translate(m, data, ["1"], level="sentence")
+
+
+def test_metrics_over_no_data_raise():
+    torch.manual_seed(0)
+    m = rnn_seq2seq(10, 10, 8, 12)
+    with pytest.raises(ValueError, match="perplexity of no target token"):
+        perplexity(m, [])
+    b = batch()
+    empty = b._replace(tgt_out=torch.full_like(b.tgt_out, PAD_ID))  # no real target token
+    with pytest.raises(ValueError, match="tgt_out has no target token"):
+        seq2seq_loss(m, empty)
+    with pytest.raises(ValueError, match="perplexity of no target token"):
+        perplexity(m, [empty])
+    assert seq2seq_loss(m, empty, reduction="sum").item() == 0.0  # a sum over nothing is 0
+    none = Seq2SeqBatch(*(t[:0] for t in b))
+    with pytest.raises(ValueError, match="batch has no example"):
+        exact_match_rate(m, none)
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_evaluation_helpers_restore_the_mode_they_found(mode):
+    from encdec_lib.data import ParallelData
+    torch.manual_seed(0)
+    m = rnn_seq2seq(10, 10, 8, 12, dropout=0.1)
+    getattr(m, mode)()
+    b = batch()
+    perplexity(m, [b]); greedy(m, b.src, b.src_mask, 4); exact_match_rate(m, b)
+    assert all(x.training == (mode == "train") for x in m.modules())
