@@ -25,10 +25,12 @@ else:
     from tqdm import tqdm  # a text bar: tqdm.auto would warn "IProgress not found" without ipywidgets
 
 # %% auto #0
-__all__ = ['PROFILES', 'get_profile', 'by_profile', 'get_device', 'set_seed', 'count_parameters', 'map_tensors', 'select_rows',
-           'eval_mode', 'in_eval_mode', 'to_device', 'EncoderOutput', 'check_tokens', 'check_mask', 'Encoder',
-           'Decoder', 'EncoderDecoder', 'Connection', 'History', 'save_checkpoint', 'load_checkpoint', 'fit',
-           'linear_schedule', 'init_distributed', 'distributed_loader', 'exact_match']
+__all__ = ['PROFILES', 'FULL_PROFILE_FILE', 'NOT_RUN', 'NOT_FOUND', 'get_profile', 'by_profile', 'get_device', 'set_seed',
+           'count_parameters', 'map_tensors', 'select_rows', 'eval_mode', 'in_eval_mode', 'to_device', 'EncoderOutput',
+           'check_tokens', 'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'Connection', 'History',
+           'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule', 'init_distributed', 'distributed_loader',
+           'find_full_profile', 'load_full_profile', 'glued_values', 'full_profile_run', 'full_profile_value',
+           'glue_full_profile', 'profiles_table', 'show_profiles', 'exact_match']
 
 # %% ../nbs/00_core.ipynb #02df8938
 PROFILES = ("fast", "full")
@@ -522,6 +524,139 @@ def distributed_loader(dataset:torch.utils.data.Dataset, # the whole training se
                                                   num_replicas=world, rank=dist.get_rank() if world > 1 else 0)
     return torch.utils.data.DataLoader(dataset, batch_size=global_batch_size // world, sampler=sampler,
                                        drop_last=True, **kwargs)
+
+# %% ../nbs/00_core.ipynb #09f6dd92
+import ast
+import json
+import re
+
+FULL_PROFILE_FILE = Path("book") / "results" / "full_profile.json"  # relative to the repository's root
+NOT_RUN = "not run yet"  # a full-profile value that has not been recorded
+NOT_FOUND = "not available here"  # every full-profile value when no record was found
+
+def find_full_profile(start:str|Path|None=None, # the folder to search from; the current directory when None
+                     ) -> Path|None:
+    "`book/results/full_profile.json` in `start` or the nearest folder above it; None when there is none (on Colab, or where the library was installed with pip)."
+    folder = (Path.cwd() if start is None else Path(start)).resolve()
+    for d in (folder, *folder.parents):
+        if (d / FULL_PROFILE_FILE).is_file():
+            return d / FULL_PROFILE_FILE
+    return None
+
+def load_full_profile(path:str|Path|None=None, # the record; `find_full_profile()` when None
+                     ) -> dict:
+    "The full profile's record (`values`, `chapter_of`, `chapters`, ...) plus `file`, the path read; empty, with `file` None, when there is no record."
+    path = find_full_profile() if path is None else Path(path)
+    record = {"device": None, "date": None, "commit": None, "values": {}, "chapter_of": {}, "chapters": {}}
+    if path is not None and path.is_file():
+        record.update(json.loads(path.read_text(encoding="utf-8")))
+        record["file"] = str(path)
+    else:
+        record["file"] = None
+    return record
+
+def _literal(text:str) -> bool|int|float|str|None:
+    "A glued value from its text/plain repr; None for anything but a bool, number or string."
+    text = text.strip()
+    if text in ("nan", "inf", "-inf"):
+        return float(text)
+    m = re.fullmatch(r"np\.(?:float|int)\d*\((.*)\)", text)  # a NumPy scalar's repr (NumPy >= 2)
+    try:
+        value = ast.literal_eval(m.group(1) if m else text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, (bool, int, float, str)) else None
+
+def glued_values(notebook:str|Path|dict, # an executed notebook: its path, or its JSON as a dict
+                ) -> dict[str, bool|int|float|str]:
+    "Every value the notebook glued with myst_nb's `glue`, parsed from its text/plain repr; glued figures and other objects are left out."
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8")) if isinstance(notebook, (str, Path)) else notebook
+    values = {}
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            book = out.get("metadata", {}).get("scrapbook")
+            if not book or "name" not in book:
+                continue
+            text = out.get("data", {}).get(book.get("mime_prefix", "") + "text/plain")
+            value = _literal("".join(text) if isinstance(text, list) else text) if text is not None else None
+            if value is not None:
+                values[book["name"]] = value
+    return values
+
+# %% ../nbs/00_core.ipynb #da0c2b5a
+def _chapter_stem(chapter:str) -> str:
+    "'rnn' for 'nbs/01_rnn'."
+    return re.sub(r"^\d+_", "", Path(chapter).name)
+
+def _format_value(value:Any, fmt:str="") -> str:
+    if fmt and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format(value, fmt)
+    return str(value)
+
+def _run_words(run:dict) -> str:
+    return f"{run['device']}, {str(run['date'])[:10]}, commit {run['commit']}"
+
+def full_profile_run(chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
+                     record:dict|None=None, # `load_full_profile()` when None
+                    ) -> str:
+    "Where, when and at which commit the full-profile values of `chapter` were computed, in words."
+    record = load_full_profile() if record is None else record
+    if record.get("file", "") is None:
+        return "book/results/full_profile.json not found"
+    run = record.get("chapters", {}).get(chapter)
+    if run is None:
+        return "no run recorded in book/results/full_profile.json"
+    if run.get("passed"):
+        return "run on " + _run_words(run)
+    kept = run.get("values_from")
+    if kept:
+        return f"run on {_run_words(kept)}; a later run ({_run_words(run)}) failed"
+    return f"the run on {_run_words(run)} failed"
+
+def full_profile_value(name:str, # the glue name of the fast profile's value
+                       fmt:str="", # a format spec for numbers, e.g. '.3f'
+                       record:dict|None=None, # `load_full_profile()` when None
+                      ) -> str:
+    "The full profile's value of `name`, formatted; 'not run yet' when it is not recorded ('not available here' without a record)."
+    record = load_full_profile() if record is None else record
+    if record.get("file", "") is None:
+        return NOT_FOUND
+    values = record.get("values", {})
+    return _format_value(values[name], fmt) if name in values else NOT_RUN
+
+def glue_full_profile(names:Iterable[str]|dict[str,str], # glue names, or {glue name: format spec, e.g. '.3f'}
+                      chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
+                      run_name:str|None=None, # glue name of the run's description; '<chapter>_full_run' ('rnn_full_run') when None
+                      record:dict|None=None, # `load_full_profile()` when None
+                     ) -> dict[str, str]:
+    "Glue `<name>_full`, the full profile's value as text, for every name, and `run_name`, the run's device, date and commit; returns what was glued."
+    from myst_nb import glue
+    record = load_full_profile() if record is None else record
+    formats = dict(names) if isinstance(names, dict) else {n: "" for n in names}
+    glued = {f"{n}_full": full_profile_value(n, f, record) for n, f in formats.items()}
+    glued[run_name or f"{_chapter_stem(chapter)}_full_run"] = full_profile_run(chapter, record)
+    for name, text in glued.items():
+        glue(name, text, display=False)
+    return glued
+
+def profiles_table(rows:dict[str,tuple[str,Any,str]], # {quantity: (glue name, value on this page, format spec)}
+                   chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
+                   record:dict|None=None, # `load_full_profile()` when None
+                  ) -> str:
+    "A Markdown table 'quantity | <profile> (this page) | full profile' with the full run's description under it."
+    record = load_full_profile() if record is None else record
+    lines = [f"| quantity | {get_profile()} (this page) | full profile |", "|---|---|---|"]
+    for label, (name, value, fmt) in rows.items():
+        lines.append(f"| {label} | {_format_value(value, fmt)} | {full_profile_value(name, fmt, record)} |")
+    return "\n".join(lines) + f"\n\nFull profile: {full_profile_run(chapter, record)}."
+
+def show_profiles(rows:dict[str,tuple[str,Any,str]], # {quantity: (glue name, value on this page, format spec)}
+                  chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
+                  record:dict|None=None, # `load_full_profile()` when None
+                 ) -> None:
+    "Display `profiles_table` as Markdown (the book renders it as a table)."
+    from IPython.display import Markdown, display
+    display(Markdown(profiles_table(rows, chapter, record)))
 
 # %% ../nbs/00_core.ipynb #22892554
 def exact_match(pred:Tensor, # (B, L1) generated ids

@@ -9,7 +9,8 @@ The library reference pages (book/api/, not committed) are generated first (tool
 Warnings are errors in both modes. After the build, `check_built_book` verifies what a reader
 needs: every toc page exists, every chapter has its Colab launch link, no nbdev directive
 (`#|`) reached the page, no traceback is shown, no markdown table in an output is left as
-text, and math is present where the source has math.
+text, math is present where the source has math, and the results page (book/results.md, its
+table generated from book/results/headline.yml) has one row per headline result.
 """
 from __future__ import annotations
 
@@ -104,7 +105,33 @@ def check_built_book(html: Path, only: list[str] | None = None) -> list[str]:
         source = (ROOT / f"{f}.ipynb") if (ROOT / f"{f}.ipynb").exists() else (ROOT / f"{f}.md")
         if "$$" in source.read_text(encoding="utf-8") and "math notranslate" not in text:
             problems.append(f"{page}: the source has math but the page has no rendered math block")
+        if f == RESULTS_PAGE:
+            problems += check_results_page(page)
     return problems
+
+
+RESULTS_PAGE = "book/results"
+RESULTS_HEADER = ["quantity", "chapter", "fast profile (this book)", "full profile", "full-profile run", "reference"]
+
+
+def check_results_page(page: Path) -> list[str]:
+    "The results page has its table: the expected columns, one row per entry of book/results/headline.yml."
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    rows = yaml.safe_load((ROOT / "book" / "results" / "headline.yml").read_text(encoding="utf-8"))["rows"]
+    for table in soup.select("article table"):
+        header = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        if header != RESULTS_HEADER:
+            continue
+        body = table.select("tbody tr")
+        problems = []
+        if len(body) != len(rows):
+            problems.append(f"{page}: the results table has {len(body)} rows, book/results/headline.yml {len(rows)}")
+        if any(len(tr.find_all("td")) != len(RESULTS_HEADER) for tr in body):
+            problems.append(f"{page}: a row of the results table does not have {len(RESULTS_HEADER)} cells")
+        if re.search(r"\{(doc|cite(:\w+)?)\}", table.get_text()):
+            problems.append(f"{page}: unparsed MyST in the results table")
+        return problems
+    return [f"{page}: no results table with the columns {RESULTS_HEADER}"]
 
 
 def main(argv=None) -> int:

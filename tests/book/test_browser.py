@@ -132,3 +132,20 @@ def test_no_internal_link_is_broken():
             elif anchor and dest.suffix == ".html" and anchor not in parse(dest).ids:
                 broken.append(f"{page.relative_to(HTML)} -> {href} (no such anchor)")
     assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+def test_results_page_shows_its_table(browser):
+    if "book/results" not in PAGES:
+        pytest.skip("the book has no results page")
+    import yaml
+
+    page, _ = open_page(browser, "book/results")
+    rows = yaml.safe_load((ROOT / "book" / "results" / "headline.yml").read_text(encoding="utf-8"))["rows"]
+    shown = page.evaluate("""() => Array.from(document.querySelectorAll('article table')).map(t =>
+        [Array.from(t.querySelectorAll('thead th')).map(th => th.innerText.trim()), t.querySelectorAll('tbody tr').length,
+         t.getBoundingClientRect().height])""")
+    tables = [t for t in shown if "full profile" in t[0]]
+    assert tables, f"no results table on the page: {shown}"
+    header, n, height = tables[0]
+    assert n == len(rows) and height > 0, f"{n} rows shown for {len(rows)} headline results"
+    page.close()
