@@ -15,8 +15,8 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 
 # %% auto #0
 __all__ = ['rnn_cell', 'rnn_cell_concat', 'lstm_cell', 'gru_cell', 'RNNCell', 'LSTMCell', 'GRUCell', 'RNN', 'LSTM', 'GRU',
-           'state_gradient_norms', 'as_tuple_state', 'clip_grad_norm', 'SequenceClassifier', 'time_forward_backward',
-           'benchmark_layers', 'markdown_table']
+           'init_forget_bias_', 'state_gradient_norms', 'as_tuple_state', 'clip_grad_norm', 'SequenceClassifier',
+           'time_forward_backward', 'benchmark_layers', 'markdown_table']
 
 # %% ../nbs/01_rnn.ipynb #e532c5e8
 def _check_size(name:str, value:int) -> int:
@@ -544,6 +544,20 @@ class GRU(_RNNBase):
 
     def _step(self, x, state, params):
         return (gru_cell(x, state[0], *params),)
+
+# %% ../nbs/01_rnn.ipynb #b17f0a01
+def init_forget_bias_(lstm:nn.Module, # an LSTM or LSTMCell, ours or torch.nn's
+                      value:float=1.0, # the forget gate's total bias b_if + b_hf
+                     ) -> nn.Module:
+    "Set every layer's forget-gate bias to `value` (in `bias_ih`, rows H..2H; `bias_hh`'s rows to 0), in place."
+    biases = [(n, p) for n, p in lstm.named_parameters() if n.startswith(("bias_ih", "bias_hh"))]
+    if not isinstance(lstm, (LSTM, LSTMCell, nn.LSTM, nn.LSTMCell)) or not biases:
+        raise ValueError(f"lstm must be an LSTM or LSTMCell with biases, got {type(lstm).__name__}")
+    H = lstm.hidden_size
+    with torch.no_grad():
+        for name, p in biases:  # gate order i, f, g, o: the forget gate is the second block of H rows
+            p[H:2 * H] = value if name.startswith("bias_ih") else 0.0
+    return lstm
 
 # %% ../nbs/01_rnn.ipynb #86758bf7
 def state_gradient_norms(cell:nn.Module, # an RNNCell, LSTMCell or GRUCell (ours or torch.nn's)
