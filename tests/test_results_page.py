@@ -60,9 +60,9 @@ def test_a_failed_latest_run_is_shown_with_the_run_the_values_come_from():
     failed = dict(RUN, passed=False, commit="fff9999", error="AssertionError: low", values_from=RUN)
     record = {"values": {"a_acc": 0.99}, "chapter_of": {"a_acc": "nbs/01_a"}, "chapters": {"nbs/01_a": failed}}
     row = rt.results_markdown(ROWS[:1], {}, record, set()).splitlines()[2]
-    assert "| 0.990 | GPU X (CUDA 12), 2026-12-01, commit abc1234; latest run failed (GPU X (CUDA 12), 2026-12-01, commit fff9999) |" in row
+    assert "| 0.990 | GPU X (CUDA 12), 2026-12-01, commit abc1234; a later run failed (see below) |" in row
     never = {"values": {}, "chapter_of": {}, "chapters": {"nbs/01_a": dict(failed, values_from=None)}}
-    assert "| — | latest run failed (GPU X (CUDA 12), 2026-12-01, commit fff9999) |" in rt.results_markdown(ROWS[:1], {}, never, set())
+    assert "| — | the run of 2026-12-01 failed (see below) |" in rt.results_markdown(ROWS[:1], {}, never, set())
 
 
 def test_a_value_recorded_for_another_chapter_is_not_shown():
@@ -85,7 +85,8 @@ def test_the_runs_list_states_each_chapter():
                                              "nbs/02_b": dict(RUN, passed=False, error="AssertionError: x", values_from=RUN)}}
     runs = rt.runs_markdown(["nbs/01_a", "nbs/02_b", "nbs/03_c"], record, set())
     assert runs.splitlines()[0].startswith("The full profile has been run for 1 of the 3 chapters; the latest run: GPU X (CUDA 12), 2026-12-02, commit ccc3333")
-    assert "- `nbs/01_a`: passed: GPU X (CUDA 12), 2026-12-01, commit abc1234, 3600 s, 2 values" in runs
+    assert "- `nbs/01_a`: passed: GPU X (CUDA 12), 2026-12-01, commit abc1234, 60 min, 2 values" in runs
+    assert [rt.duration(t) for t in (95, 720, 9000)] == ["95 s", "12 min", "2.5 h"]
     assert "- `nbs/02_b`: failed: GPU X (CUDA 12), 2026-12-01, commit abc1234: `AssertionError: x`; the values shown are from" in runs
     assert "- `nbs/03_c`: not run yet" in runs
 

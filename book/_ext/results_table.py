@@ -61,6 +61,13 @@ def cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def duration(seconds: float) -> str:
+    "'95 s', '12 min', '2.5 h'."
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
+
+
 def run_words(run: dict) -> str:
     return f"{run.get('device', '?')}, {str(run.get('date', '?'))[:10]}, commit {run.get('commit', '?')}"
 
@@ -72,8 +79,8 @@ def full_run(record: dict, chapter: str) -> tuple[dict | None, str]:
         return None, ""
     if entry.get("passed"):
         return entry, ""
-    note = f"latest run failed ({run_words(entry)})"
-    return entry.get("values_from"), note
+    kept = entry.get("values_from")
+    return kept, ("a later run failed (see below)" if kept else f"the run of {str(entry.get('date', '?'))[:10]} failed (see below)")
 
 
 def full_value(record: dict, row: dict):
@@ -125,7 +132,7 @@ def runs_markdown(chapters: list[str], record: dict, in_book: set[str]) -> str:
         if entry is None:
             state = "not run yet"
         elif entry.get("passed"):
-            state = f"passed: {run_words(entry)}, {entry.get('seconds', 0):.0f} s, {len(entry.get('names', []))} values"
+            state = f"passed: {run_words(entry)}, {duration(entry.get('seconds', 0))}, {len(entry.get('names', []))} values"
         else:
             kept = entry.get("values_from")
             state = f"failed: {run_words(entry)}: `{entry.get('error', 'an error')}`" + (
