@@ -145,3 +145,12 @@ def test_a_tiny_notebook_end_to_end(tmp_path):
     assert record["chapters"][good]["passed"] and record["chapters"][good]["threads"] == 1
     assert not record["chapters"][bad]["passed"] and "AssertionError: it fails" in record["chapters"][bad]["error"]
     assert record["chapters"][bad]["partial_values"] == {"bad_x": 1.5}
+
+
+def test_the_chapters_find_the_books_record_from_nbs():
+    from encdec_lib.core import find_full_profile, full_profile_run, load_full_profile
+
+    assert find_full_profile(ROOT / "nbs") == fp.RECORD.resolve()
+    record = load_full_profile(find_full_profile(ROOT / "nbs"))
+    assert record["file"] == str(fp.RECORD.resolve()) and set(fp.KEYS) <= set(record)
+    assert full_profile_run("nbs/no_such_chapter", record) == "no run recorded in book/results/full_profile.json"
