@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .core import Decoder, EncoderDecoder, EncoderOutput, check_mask, check_tokens, in_eval_mode, select_rows
+from .core import Decoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens, in_eval_mode, select_rows
 from .data import BOS_ID, EOS_ID, PAD_ID
 from .seq2seq import Doc001Decoder, RNNDecoder, RNNEncoder, _top
 
@@ -40,6 +40,9 @@ class Attention(nn.Module):
                  attn_size:int|None=None, # d_a for additive/concat; d_k when None
                 ):
         super().__init__()
+        check_size("query_size", query_size); check_size("key_size", key_size)
+        if attn_size is not None:
+            check_size("attn_size", attn_size)
         if score not in SCORES:
             raise ValueError(f"score={score!r}, expected one of {SCORES}")
         if score in ("dot", "scaled_dot") and query_size != key_size:
@@ -121,6 +124,9 @@ class AttentionDecoder(Decoder):
                  pad_id:int=PAD_ID, # padding id
                 ):
         super().__init__()
+        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size), ("hidden_size", hidden_size),
+                        ("enc_size", enc_size), ("num_layers", num_layers)):
+            check_size(name, v)
         self.vocab_size, self.num_layers, self.enc_size = vocab_size, num_layers, enc_size
         self.embed = nn.Embedding(vocab_size, emb_size, padding_idx=pad_id)
         self.dropout = nn.Dropout(dropout)
@@ -193,6 +199,8 @@ class Doc001AttnDecoder(Decoder):
                  dropout_p:float=0.1, # dropout on the embedding
                 ):
         super().__init__()
+        for name, v in (("hidden_size", hidden_size), ("output_size", output_size), ("max_length", max_length)):
+            check_size(name, v)
         self.hidden_size, self.output_size, self.max_length = hidden_size, output_size, max_length
         self.embedding = nn.Embedding(output_size, hidden_size)
         self.attn = nn.Linear(hidden_size * 2, max_length)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import numbers
 import os
 import random
 import time
@@ -27,10 +28,11 @@ else:
 # %% auto #0
 __all__ = ['PROFILES', 'FULL_PROFILE_FILE', 'NOT_RUN', 'NOT_FOUND', 'get_profile', 'by_profile', 'get_device', 'set_seed',
            'count_parameters', 'map_tensors', 'select_rows', 'eval_mode', 'in_eval_mode', 'to_device', 'EncoderOutput',
-           'check_tokens', 'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'Connection', 'History',
-           'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule', 'init_distributed', 'distributed_loader',
-           'find_full_profile', 'load_full_profile', 'glued_values', 'full_profile_run', 'full_profile_value',
-           'glue_full_profile', 'profiles_table', 'show_profiles', 'exact_match']
+           'check_size', 'check_tokens', 'check_token_id', 'vocab_size_of', 'check_mask', 'Encoder', 'Decoder',
+           'EncoderDecoder', 'Connection', 'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule',
+           'init_distributed', 'distributed_loader', 'find_full_profile', 'load_full_profile', 'glued_values',
+           'full_profile_run', 'full_profile_value', 'glue_full_profile', 'profiles_table', 'show_profiles',
+           'exact_match']
 
 # %% ../nbs/00_core.ipynb #02df8938
 PROFILES = ("fast", "full")
@@ -150,18 +152,57 @@ class EncoderOutput(NamedTuple):
     state: Any # final state: Tensor (layers, B, H), a tuple such as (h, c), or None
     mask: Tensor|None = None # (B, S) bool, True at real (non-padding) positions
 
+def check_size(name:str, # argument name, for the error message
+               value:Any, # a size: a vocabulary, a width, a number of layers, ...
+              ) -> int:
+    "Return `value`; a `ValueError` naming `name` unless it is an int >= 1 (not a bool)."
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    return int(value)
+
 def check_tokens(name:str, # argument name, for the error message
                  x:Tensor, # token ids, expected (B, L) integer
+                 vocab_size:int|None=None, # when given, every id must lie in [0, vocab_size)
                 ) -> None:
-    "Raise a `ValueError` naming `name` unless `x` is a non-empty (B, L) integer tensor."
+    "Raise a `ValueError` naming `name` unless `x` is a non-empty (B, L) int64 or int32 tensor (what `nn.Embedding` reads) of ids in the vocabulary."
     if not isinstance(x, Tensor):
         raise TypeError(f"{name} must be a torch.Tensor of token ids with shape (B, L), got {type(x).__name__}")
     if x.dim() != 2:
         raise ValueError(f"{name} has shape {tuple(x.shape)}, expected (B, L) token ids")
-    if x.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
-        raise ValueError(f"{name} has dtype {x.dtype}, expected an integer dtype (token ids)")
+    if x.dtype not in (torch.int64, torch.int32):
+        raise ValueError(f"{name} has dtype {x.dtype}, expected torch.int64 or torch.int32 (token ids; nn.Embedding "
+                         f"reads no other dtype: convert with {name}.long())")
     if x.size(0) == 0 or x.size(1) == 0:
         raise ValueError(f"{name} has shape {tuple(x.shape)}, expected a non-empty (B, L) batch")
+    if vocab_size is not None:
+        lo, hi = (int(v) for v in torch.aminmax(x))
+        if lo < 0 or hi >= vocab_size:
+            raise ValueError(f"{name} has ids in [{lo}, {hi}], outside the vocabulary 0..{vocab_size - 1} "
+                             f"(vocab_size={vocab_size}): vocabulary mismatch between model and data?")
+
+def check_token_id(name:str, # argument name, for the error message
+                   value:int, # a special id: bos_id, eos_id, pad_id
+                   vocab_size:int|None=None, # when given, the id must lie in [0, vocab_size)
+                   anywhere:bool=False, # any int will do (an eos_id outside the vocabulary: a search that never stops)
+                  ) -> int:
+    "Return `value` as an int; a `ValueError` naming `name` unless it is an int id in the vocabulary."
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an int (a token id), got {value!r}")
+    if anywhere:
+        return int(value)
+    if value < 0 or (vocab_size is not None and value >= vocab_size):
+        where = f"in [0, {vocab_size})" if vocab_size is not None else ">= 0"
+        raise ValueError(f"{name} must be an int {where} (an id of the target vocabulary, vocab_size={vocab_size}), got {value!r}")
+    return int(value)
+
+def vocab_size_of(module:nn.Module, # an encoder or a decoder
+                 ) -> int|None:
+    "The number of token ids `module` reads: its `vocab_size`, else the size of its first `nn.Embedding`; None if it has neither."
+    v = getattr(module, "vocab_size", None)
+    if isinstance(v, int):
+        return v
+    embedding = next((m for m in module.modules() if isinstance(m, nn.Embedding)), None)
+    return None if embedding is None else embedding.num_embeddings
 
 def check_mask(name:str, # argument name, for the error message
                mask:Tensor|None, # expected (B, L) bool, or None
@@ -220,6 +261,7 @@ class Decoder(nn.Module):
                 enc:EncoderOutput, # the encoder's output
                ) -> tuple[Tensor, Any]:
         "Teacher-forced decoding: logits (B, T, |V|) and the final state. Loops over `step` unless overridden."
+        check_tokens("tgt_in", tgt_in, vocab_size_of(self))
         logits = []
         for t in range(tgt_in.size(1)):
             step_logits, state = self.step(tgt_in[:, t], state, enc)  # (B, |V|)
@@ -262,7 +304,9 @@ class EncoderDecoder(nn.Module):
         check_tokens("src", src); check_mask("src_mask", src_mask, src)
         if not isinstance(max_len, int) or max_len < 1:
             raise ValueError(f"max_len must be an int >= 1, got {max_len!r}")
-        pad_id = eos_id if pad_id is None else pad_id
+        V = vocab_size_of(self.decoder)
+        bos_id, eos_id = check_token_id("bos_id", bos_id, V), check_token_id("eos_id", eos_id, anywhere=True)
+        pad_id = eos_id if pad_id is None else check_token_id("pad_id", pad_id, V)
         enc = self.encoder(src, src_mask)
         state = self.decoder.init_state(enc)
         y = torch.full((src.size(0),), bos_id, dtype=torch.long, device=src.device)  # (B,)

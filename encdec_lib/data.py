@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import pickle
 import shutil
@@ -202,6 +203,10 @@ class Vocab:
     def __init__(self,
                  tokens:Iterable[str], # the ordinary tokens, in id order (specials are prepended)
                 ):
+        tokens = list(tokens)
+        for i, t in enumerate(tokens):
+            if not isinstance(t, str):
+                raise TypeError(f"tokens[{i}] is a {type(t).__name__} ({t!r}), expected a str token")
         self.itos = list(SPECIALS) + [t for t in tokens if t not in SPECIALS]
         self.stoi = {t: i for i, t in enumerate(self.itos)}
         if len(self.stoi) != len(self.itos):
@@ -214,6 +219,10 @@ class Vocab:
               max_size:int|None=None, # keep at most this many ordinary tokens (the most frequent)
              ) -> "Vocab":
         "A vocabulary of the tokens in `sequences`, most frequent first (ties: alphabetical), so it is deterministic."
+        if isinstance(min_freq, bool) or not isinstance(min_freq, int) or min_freq < 1:
+            raise ValueError(f"min_freq must be an int >= 1, got {min_freq!r}")
+        if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 0):
+            raise ValueError(f"max_size must be None or an int >= 0, got {max_size!r}")
         counts = Counter(t for seq in sequences for t in seq)
         kept = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
         return cls(kept[:max_size] if max_size is not None else kept)
@@ -230,6 +239,8 @@ class Vocab:
                strict:bool=False, # raise on unknown tokens instead of mapping them to <unk>
               ) -> list[int]:
         "Token ids; unknown tokens become `<unk>` (or a `ValueError` naming them when `strict`)."
+        if isinstance(tokens, str):
+            raise TypeError(f"tokens must be a sequence of token strings (tokenize the text first), got a str: {tokens[:30]!r}")
         ids = [self.stoi.get(t, UNK_ID) for t in tokens]
         if strict and UNK_ID in ids:
             unknown = sorted({t for t in tokens if t not in self.stoi})
@@ -241,9 +252,13 @@ class Vocab:
                stop_at_eos:bool=True, # cut at the first <eos>
               ) -> list[str]:
         "Tokens, without `<pad>`/`<bos>` (and cut at `<eos>`)."
+        if isinstance(ids, Tensor) and (ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool):
+            raise ValueError(f"ids must be integer token ids, got a tensor of dtype {ids.dtype}")
         ids = ids.tolist() if isinstance(ids, Tensor) else list(ids)
         out = []
         for i in ids:
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+                raise ValueError(f"ids must be integer token ids, got {i!r} ({type(i).__name__})")
             if not 0 <= i < len(self.itos):
                 raise ValueError(f"ids contains {i}, outside the vocabulary (size {len(self)})")
             if i == EOS_ID and stop_at_eos:
@@ -257,6 +272,24 @@ class Vocab:
     def from_state_dict(cls, state:dict) -> "Vocab": return cls(state["itos"][len(SPECIALS):])
 
 # %% ../nbs/02_data.ipynb #cbcd329f
+def _check_ids(name:str, s) -> list[int]:
+    "A sequence of token ids as a list of ints; a ValueError naming `name` for floats, bools, negative ids or other values."
+    if isinstance(s, Tensor):
+        if s.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8) or s.dim() != 1:
+            raise ValueError(f"{name} has dtype {s.dtype} and shape {tuple(s.shape)}, expected a 1-D integer tensor of token ids")
+        s = s.tolist()
+    if isinstance(s, (str, bytes)) or not hasattr(s, "__len__"):
+        raise ValueError(f"{name} is a {type(s).__name__}, expected a sequence of int token ids")
+    out = []
+    for t in s:
+        if isinstance(t, bool) or not isinstance(t, (int, np.integer)):
+            kind = "float" if isinstance(t, (float, np.floating)) else type(t).__name__
+            raise ValueError(f"{name} has a {kind} id {t!r}, expected int token ids (a float would be truncated)")
+        if t < 0:
+            raise ValueError(f"{name} has a negative id {t}, expected token ids >= 0")
+        out.append(int(t))
+    return out
+
 def pad_batch(seqs:Sequence[Sequence[int]], # B lists of token ids
               pad_id:int=PAD_ID, # the padding id
               min_len:int=1, # each sequence must have at least this many ids
@@ -264,12 +297,17 @@ def pad_batch(seqs:Sequence[Sequence[int]], # B lists of token ids
     "Right-pad to `(B, L)` ids and a `(B, L)` bool mask (True at real tokens)."
     if len(seqs) == 0:
         raise ValueError("seqs is empty, expected at least one sequence")
+    if isinstance(pad_id, bool) or not isinstance(pad_id, int) or pad_id < 0:
+        raise ValueError(f"pad_id must be an int >= 0, got {pad_id!r}")
+    if isinstance(min_len, bool) or not isinstance(min_len, int) or min_len < 0:
+        raise ValueError(f"min_len must be an int >= 0, got {min_len!r}")
+    seqs = [_check_ids(f"seqs[{i}]", s) for i, s in enumerate(seqs)]
     lengths = [len(s) for s in seqs]
     if (short := [i for i, n in enumerate(lengths) if n < min_len]):
         raise ValueError(f"seqs[{short[0]}] has {lengths[short[0]]} ids, expected at least {min_len} (an empty source?)")
     ids = torch.full((len(seqs), max(lengths)), pad_id, dtype=torch.long)  # (B, L)
     for i, s in enumerate(seqs):
-        ids[i, :len(s)] = torch.as_tensor(list(s), dtype=torch.long)
+        ids[i, :len(s)] = torch.as_tensor(s, dtype=torch.long)
     mask = torch.arange(ids.size(1)) < torch.tensor(lengths).unsqueeze(1)  # (B, L)
     return ids, mask
 
@@ -298,6 +336,14 @@ def bucket_batches(lengths:Sequence[int], # length of each example
     "Lists of example indices, grouped by similar length."
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+    if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
+        raise ValueError(f"pool must be an int >= 1 (batches sorted together), got {pool!r}")
+    try:
+        arr = np.asarray(lengths, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.ndim != 1 or not np.isfinite(arr).all() or (arr < 0).any():
+        raise ValueError(f"lengths must be a sequence of finite numbers >= 0, one per example, got {str(lengths)[:80]}")
     n = len(lengths)
     rng = np.random.default_rng(seed)
     order = rng.permutation(n) if shuffle else np.arange(n)
@@ -321,6 +367,8 @@ class BucketLoader:
                 ):
         if len(pairs) == 0:
             raise ValueError("pairs is empty")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
         self.pairs, self.batch_size, self.shuffle, self.seed, self.epoch = pairs, batch_size, shuffle, seed, 0
         self.lengths = [len(s) + 0.5 * len(t) / (1 + len(t)) for s, t in pairs]  # by source, then target length
 
@@ -338,8 +386,12 @@ def split_of(key:str, # the text that decides the split (the source)
              salt:str="", # change to draw a different split
             ) -> str:
     "'train', 'valid' or 'test', from a hash of `key` (stable across runs and machines)."
-    if len(fractions) != 3 or min(fractions) < 0 or abs(sum(fractions) - 1) > 1e-9:
-        raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {fractions}")
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a str (the source text), got {type(key).__name__}")
+    ok = len(fractions) == 3 and all(isinstance(f, (int, float)) and not isinstance(f, bool) and math.isfinite(f) and f >= 0
+                                     for f in fractions)
+    if not ok or abs(sum(fractions) - 1) > 1e-9:
+        raise ValueError(f"fractions must be three finite non-negative numbers summing to 1, got {fractions}")
     u = int.from_bytes(hashlib.blake2b((salt + key).encode(), digest_size=8).digest(), "big") / 2**64
     return "train" if u < fractions[0] else "valid" if u < fractions[0] + fractions[1] else "test"
 
@@ -363,7 +415,21 @@ class ParallelData:
                  fractions:tuple[float, float, float]=(0.8, 0.1, 0.1), # used when `pairs` is a list
                  min_freq:int=1, # vocabulary threshold
                 ):
+        def check(name, ps):
+            for i, p in enumerate(ps):
+                if not (isinstance(p, (tuple, list)) and len(p) == 2 and all(isinstance(x, str) for x in p)):
+                    raise ValueError(f"{name}[{i}] is {p!r}, expected a (source, target) pair of str")
+        if isinstance(pairs, dict):
+            if "train" not in pairs:
+                raise ValueError(f"pairs has no 'train' split (got {sorted(pairs)}): the vocabularies are built on it")
+            for k, v in pairs.items():
+                check(f"pairs[{k!r}]", v)
+        else:
+            check("pairs", pairs)
         self.texts = pairs if isinstance(pairs, dict) else split_pairs(pairs, fractions)
+        if not self.texts["train"]:
+            raise ValueError(f"the training split is empty ({ {k: len(v) for k, v in self.texts.items()} }): "
+                             f"no text to build the vocabularies on or to train with")
         self.src_tokenize, self.tgt_tokenize = src_tokenize, tgt_tokenize
         tok = {k: [(src_tokenize(s), tgt_tokenize(t)) for s, t in v] for k, v in self.texts.items()}
         self.src_vocab = Vocab.build((s for s, _ in tok["train"]), min_freq)
@@ -407,6 +473,8 @@ def make_digits(n:int, # number of pairs
                 seed:int=0, # random seed
                ) -> list[tuple[str, str]]:
     "Random digit strings of length `min_len`..`max_len` and their copy or reversal."
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"n must be an int >= 0, got {n!r}")
     if task not in ("copy", "reverse"):
         raise ValueError(f"task={task!r}, expected 'copy' or 'reverse'")
     if not 1 <= min_len <= max_len:

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .core import EncoderDecoder, check_mask, check_tokens, in_eval_mode, map_tensors, select_rows
+from .core import EncoderDecoder, check_mask, check_token_id, check_tokens, in_eval_mode, map_tensors, select_rows, vocab_size_of
 from .data import BOS_ID, EOS_ID, PAD_ID
 
 # %% auto #0
@@ -108,6 +108,10 @@ def reorder_state(decoder:Any, # the decoder the state belongs to
         return decoder.reorder_state(state, index, n, keep)
     return select_rows(state, index, n, 0, keep)
 
+def _special_ids(model, bos_id, eos_id, pad_id) -> tuple[int, int, int]:
+    V = vocab_size_of(model.decoder)
+    return check_token_id("bos_id", bos_id, V), check_token_id("eos_id", eos_id, anywhere=True), check_token_id("pad_id", pad_id, V)
+
 def _start(model, src, src_mask, repeat):
     check_tokens("src", src); check_mask("src_mask", src_mask, src)
     if repeat > 1:  # every hypothesis gets its own copy of the source: works for any encoder
@@ -156,6 +160,9 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
     check_max_length(max_length)
     if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
         raise ValueError(f"beam_size must be an int >= 1, got {beam_size!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not math.isfinite(alpha):
+        raise ValueError(f"alpha must be a finite number (the length-penalty exponent), got {alpha!r}")
+    bos_id, eos_id, pad_id = _special_ids(model, bos_id, eos_id, pad_id)
     B, k = src.size(0), beam_size
     enc, state = _start(model, src, src_mask, k)
     # the initial state is a function of the source alone, identical on the k copies of a sentence, and a hypothesis
@@ -222,6 +229,7 @@ def sample(model:EncoderDecoder, # any model with the course's Encoder/Decoder i
     check_max_length(max_length); check_temperature(temperature); check_top_k(top_k); check_top_p(top_p)
     if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
         raise ValueError(f"num_samples must be an int >= 1, got {num_samples!r}")
+    bos_id, eos_id, pad_id = _special_ids(model, bos_id, eos_id, pad_id)
     enc, state = _start(model, src, src_mask, num_samples)
     N = src.size(0) * num_samples
     y = torch.full((N,), bos_id, dtype=torch.long, device=src.device)

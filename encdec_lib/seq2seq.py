@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_tokens, in_eval_mode, select_rows,
+from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens, in_eval_mode, select_rows,
                              exact_match, get_device, to_device)
 from .data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch, Vocab
 
@@ -46,6 +46,8 @@ class RNNEncoder(Encoder):
                  pad_id:int=PAD_ID, # padding id
                 ):
         super().__init__()
+        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+            check_size(name, v)
         self.vocab_size, self.num_layers, self.pad_id = vocab_size, num_layers, pad_id
         self.num_directions = 2 if bidirectional else 1
         self.output_size = self.num_directions * hidden_size  # size of h_i and of the final state
@@ -58,10 +60,7 @@ class RNNEncoder(Encoder):
                 src:Tensor, # (B, S) source ids
                 src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
                ) -> EncoderOutput:
-        check_tokens("src", src); check_mask("src_mask", src_mask, src)
-        if int(src.max()) >= self.vocab_size or int(src.min()) < 0:
-            raise ValueError(f"src has ids up to {int(src.max())}, outside the encoder's vocabulary "
-                             f"(vocab_size={self.vocab_size}): vocabulary mismatch between model and data?")
+        check_tokens("src", src, self.vocab_size); check_mask("src_mask", src_mask, src)
         x = self.dropout(self.embed(src))  # (B, S, E)
         lengths = _lengths(src_mask, src)
         if isinstance(self.rnn, nn.RNNBase):
@@ -113,6 +112,9 @@ class RNNDecoder(Decoder):
         super().__init__()
         if mode not in ("init", "every_step"):
             raise ValueError(f"mode={mode!r}, expected 'init' or 'every_step'")
+        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size), ("hidden_size", hidden_size),
+                        ("enc_size", enc_size), ("num_layers", num_layers)):
+            check_size(name, v)
         self.mode, self.vocab_size, self.num_layers, self.enc_size = mode, vocab_size, num_layers, enc_size
         self.embed = nn.Embedding(vocab_size, emb_size, padding_idx=pad_id)
         self.dropout = nn.Dropout(dropout)
@@ -152,6 +154,7 @@ class RNNDecoder(Decoder):
 
     def forward(self, tgt_in:Tensor, state:Any, enc:EncoderOutput) -> tuple[Tensor, Any]:
         "All teacher-forced steps in one call of the recurrent network."
+        check_tokens("tgt_in", tgt_in, self.vocab_size)
         s, h_N = state
         out, s = self.rnn(self._inputs(tgt_in, h_N), s)  # (B, T, H)
         return self.out(out), (s, h_N)  # (B, T, |V|)
@@ -165,6 +168,7 @@ class Doc001Decoder(Decoder):
                  relu:bool=True, # apply 001's ReLU to the embedding
                 ):
         super().__init__()
+        check_size("hidden_size", hidden_size); check_size("output_size", output_size)
         self.hidden_size, self.relu = hidden_size, relu
         self.embedding = nn.Embedding(output_size, hidden_size)
         self.rnn = nn.LSTM(hidden_size, hidden_size, batch_first=True)
@@ -177,6 +181,7 @@ class Doc001Decoder(Decoder):
         return enc.state
 
     def forward(self, tgt_in:Tensor, state:Any, enc:EncoderOutput) -> tuple[Tensor, Any]:
+        check_tokens("tgt_in", tgt_in, self.embedding.num_embeddings)
         e = self.embedding(tgt_in)  # (B, T, H)
         out, state = self.rnn(F.relu(e) if self.relu else e, state)  # (B, T, H)
         return F.log_softmax(self.out(out), dim=-1), state  # (B, T, |V|) log-probabilities
@@ -264,6 +269,7 @@ def exact_match_rate(model:EncoderDecoder, # the model
                      chunk:int=1024, # rows decoded at once
                     ) -> Tensor:
     "(B,) bool: greedy output equals the target, up to <eos>."
+    check_size("chunk", chunk)
     if batch.src.size(0) == 0:
         raise ValueError(f"batch has no example (src has shape {tuple(batch.src.shape)}): the exact-match rate of nothing is undefined")
     device = next(model.parameters()).device

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .core import Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_tokens
+from .core import Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens
 from .data import PAD_ID
 
 # %% auto #0
@@ -72,39 +72,74 @@ def scaled_dot_product_attention(q:Tensor, # (..., L, d_k) queries
 
 # %% ../nbs/05_transformer.ipynb #d5966f5f
 class MultiHeadAttention(nn.Module):
-    "Multi-head attention with `torch.nn.MultiheadAttention`'s arguments, masks and state_dict (`in_proj_weight`, `in_proj_bias`, `out_proj`)."
+    "Multi-head attention with `torch.nn.MultiheadAttention`'s constructor, inputs, masks and state_dict (`in_proj_weight` or `q/k/v_proj_weight`, `in_proj_bias`, `bias_k`, `bias_v`, `out_proj`)."
     def __init__(self,
                  embed_dim:int, # d_model
                  num_heads:int, # h; d_k = d_model / h
                  dropout:float=0.0, # dropout on the attention weights
                  bias:bool=True, # biases in the projections
+                 add_bias_kv:bool=False, # append a learned key and value (`bias_k`, `bias_v`) to the keys and values
+                 add_zero_attn:bool=False, # append a zero key and value (after `bias_k`, `bias_v`)
+                 kdim:int|None=None, # features of `key`; embed_dim when None
+                 vdim:int|None=None, # features of `value`; embed_dim when None
                  batch_first:bool=False, # (B, L, E) inputs instead of torch.nn's default (L, B, E)
+                 device=None, # where the parameters are made
+                 dtype=None, # their dtype
                 ):
         super().__init__()
-        if not isinstance(num_heads, int) or num_heads < 1:
-            raise ValueError(f"num_heads must be an int >= 1, got {num_heads!r}")
+        fk = dict(device=device, dtype=dtype)
+        check_size("embed_dim", embed_dim); check_size("num_heads", num_heads)
         if embed_dim % num_heads:
             raise ValueError(f"embed_dim={embed_dim} is not divisible by num_heads={num_heads}: "
                              f"each head needs d_k = embed_dim / num_heads features")
         self.embed_dim, self.num_heads, self.head_dim = embed_dim, num_heads, embed_dim // num_heads
-        self.dropout, self.batch_first = dropout, batch_first
-        self.in_proj_weight = nn.Parameter(torch.empty(3 * embed_dim, embed_dim))  # [W_Q; W_K; W_V]
-        self.in_proj_bias = nn.Parameter(torch.zeros(3 * embed_dim)) if bias else None
-        self.register_parameter("in_proj_bias", self.in_proj_bias)
-        self.out_proj = nn.Linear(embed_dim, embed_dim, bias=bias)  # W_O
-        nn.init.xavier_uniform_(self.in_proj_weight)
+        self.kdim = embed_dim if kdim is None else check_size("kdim", kdim)
+        self.vdim = embed_dim if vdim is None else check_size("vdim", vdim)
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        self.dropout, self.batch_first, self.add_zero_attn = dropout, batch_first, add_zero_attn
+        if self._qkv_same_embed_dim:
+            self.in_proj_weight = nn.Parameter(torch.empty(3 * embed_dim, embed_dim, **fk))  # [W_Q; W_K; W_V]
+            for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
+                self.register_parameter(name, None)
+        else:  # keys and values of other widths: three matrices, as torch.nn stores them
+            self.q_proj_weight = nn.Parameter(torch.empty(embed_dim, embed_dim, **fk))  # W_Q
+            self.k_proj_weight = nn.Parameter(torch.empty(embed_dim, self.kdim, **fk))  # W_K
+            self.v_proj_weight = nn.Parameter(torch.empty(embed_dim, self.vdim, **fk))  # W_V
+            self.register_parameter("in_proj_weight", None)
         if bias:
-            nn.init.zeros_(self.out_proj.bias)
+            self.in_proj_bias = nn.Parameter(torch.empty(3 * embed_dim, **fk))
+        else:
+            self.register_parameter("in_proj_bias", None)
+        self.out_proj = nn.Linear(embed_dim, embed_dim, bias=bias, **fk)  # W_O
+        if add_bias_kv:
+            self.bias_k = nn.Parameter(torch.empty(1, 1, embed_dim, **fk))
+            self.bias_v = nn.Parameter(torch.empty(1, 1, embed_dim, **fk))
+        else:
+            self.bias_k = self.bias_v = None
+        self._reset_parameters()
         self.keep_weights = False  # set True to always take the explicit path and keep `last_weights` (for plots)
         self.last_weights = None  # (B, h, L, S) weights of the last explicit-path call
 
+    def _reset_parameters(self) -> None:
+        "torch.nn's initialization: Xavier-uniform projections, zero biases, Xavier-normal bias_k and bias_v."
+        for w in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
+            if w is not None:
+                nn.init.xavier_uniform_(w)
+        if self.in_proj_bias is not None:
+            nn.init.zeros_(self.in_proj_bias)
+            nn.init.zeros_(self.out_proj.bias)
+        for b in (self.bias_k, self.bias_v):
+            if b is not None:
+                nn.init.xavier_normal_(b)
+
     def heads(self,
-              x:Tensor, # (B, L, E) batch-first input
+              x:Tensor, # (B, L, E_i) batch-first input (E_i: embed_dim, kdim or vdim)
               i:int, # 0: queries (W_Q), 1: keys (W_K), 2: values (W_V)
              ) -> Tensor:
         "Project and split into heads: (B, h, L, d_k)."
         E = self.embed_dim
-        W = self.in_proj_weight[i * E:(i + 1) * E]
+        W = self.in_proj_weight[i * E:(i + 1) * E] if self._qkv_same_embed_dim else \
+            (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)[i]
         b = None if self.in_proj_bias is None else self.in_proj_bias[i * E:(i + 1) * E]
         B, L, _ = x.shape
         return F.linear(x, W, b).view(B, L, self.num_heads, self.head_dim).transpose(1, 2)  # (B, h, L, d_k)
@@ -162,39 +197,68 @@ class MultiHeadAttention(nn.Module):
             mask = am if mask is None else mask + am
         return mask
 
+    def _extra_keys(self, k:Tensor, v:Tensor, key_padding_mask:Tensor|None, attn_mask:Tensor|None):
+        "torch.nn's add_bias_kv and add_zero_attn: one more key and value (bias_k/bias_v, then zeros) that every query may attend to."
+        B, h, _, d = k.shape
+        pad = lambda m: None if m is None else F.pad(m, (0, 1))  # the new key is allowed: False / 0 in every mask
+        if self.bias_k is not None:
+            k = torch.cat([k, self.bias_k.view(1, h, 1, d).expand(B, -1, -1, -1)], 2)
+            v = torch.cat([v, self.bias_v.view(1, h, 1, d).expand(B, -1, -1, -1)], 2)
+            key_padding_mask, attn_mask = pad(key_padding_mask), pad(attn_mask)
+        if self.add_zero_attn:
+            k, v = F.pad(k, (0, 0, 0, 1)), F.pad(v, (0, 0, 0, 1))
+            key_padding_mask, attn_mask = pad(key_padding_mask), pad(attn_mask)
+        return k, v, key_padding_mask, attn_mask
+
     def forward(self,
-                query:Tensor, # (L, B, E), or (B, L, E) with batch_first
-                key:Tensor, # (S, B, E), or (B, S, E)
-                value:Tensor, # (S, B, E), or (B, S, E)
-                key_padding_mask:Tensor|None=None, # (B, S): bool True = padding, or float added
+                query:Tensor, # (L, B, E), or (B, L, E) with batch_first, or unbatched (L, E)
+                key:Tensor, # (S, B, kdim), or (B, S, kdim), or (S, kdim)
+                value:Tensor, # (S, B, vdim), or (B, S, vdim), or (S, vdim)
+                key_padding_mask:Tensor|None=None, # (B, S) (unbatched: (S,)): bool True = padding, or float added
                 need_weights:bool=True, # also return the weights
                 attn_mask:Tensor|None=None, # (L, S) or (B·h, L, S): bool True = not allowed, or float added
                 average_attn_weights:bool=True, # weights averaged over heads (B, L, S), else (B, h, L, S)
                 is_causal:bool=False, # apply the causal mask (in addition to attn_mask)
                ) -> tuple[Tensor, Tensor|None]:
         "MultiHead(Q, K, V) = Concat(head_1, ..., head_h) W_O, head_i = Attention(Q W_Qi, K W_Ki, V W_Vi); returns (output, weights)."
-        for name, x in (("query", query), ("key", key), ("value", value)):
-            if x.dim() != 3 or x.size(-1) != self.embed_dim:
-                raise ValueError(f"{name} has shape {tuple(x.shape)}, expected {'(B, L, E)' if self.batch_first else '(L, B, E)'} "
-                                 f"with E = embed_dim = {self.embed_dim}")
+        shapes = tuple(tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__ for x in (query, key, value))
+        if not all(isinstance(x, Tensor) for x in (query, key, value)) or {query.dim(), key.dim(), value.dim()} not in ({2}, {3}):
+            raise ValueError(f"query, key and value must all be batched (3-D) or all unbatched (2-D: (L, E)), got shapes {shapes}")
+        batched = query.dim() == 3
+        layout = ("(B, L, {})" if self.batch_first else "(L, B, {})") if batched else "(L, {})"
+        for name, x, E in (("query", query, self.embed_dim), ("key", key, self.kdim), ("value", value, self.vdim)):
+            if x.size(-1) != E:
+                raise ValueError(f"{name} has shape {tuple(x.shape)}, expected {layout.format(E)} with "
+                                 f"{'E = embed_dim' if name == 'query' else ('kdim' if name == 'key' else 'vdim')} = {E}")
         self_attention = query is key and key is value
-        if not self.batch_first:
+        if not batched:  # a batch of one, as torch.nn does
+            query, key, value = (x.unsqueeze(0) for x in (query, key, value))
+            if key_padding_mask is not None:
+                if not isinstance(key_padding_mask, Tensor) or key_padding_mask.dim() != 1:
+                    raise ValueError(f"key_padding_mask has shape {tuple(getattr(key_padding_mask, 'shape', ()))}, "
+                                     f"expected (S,) = ({key.size(1)},) for unbatched inputs")
+                key_padding_mask = key_padding_mask.unsqueeze(0)
+        elif not self.batch_first:
             query, key, value = (x.transpose(0, 1) for x in (query, key, value))
         if key.shape[:2] != value.shape[:2] or key.size(0) != query.size(0):
             raise ValueError(f"key {tuple(key.shape)} and value {tuple(value.shape)} must share (B, S) and B with query")
-        B, L, S = query.size(0), query.size(1), key.size(1)
-        mask = self.merge_masks(B, L, S, key_padding_mask, attn_mask, query.dtype)
-        if self_attention:  # one matrix product for Q, K and V
+        B, L = query.size(0), query.size(1)
+        if self_attention and self._qkv_same_embed_dim:  # one matrix product for Q, K and V
             qkv = F.linear(query, self.in_proj_weight, self.in_proj_bias).view(B, L, 3, self.num_heads, self.head_dim)
             q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # (B, h, L, d_k) each
         else:
             q, k, v = self.heads(query, 0), self.heads(key, 1), self.heads(value, 2)  # (B, h, L|S, d_k)
+        if self.bias_k is not None or self.add_zero_attn:
+            k, v, key_padding_mask, attn_mask = self._extra_keys(k, v, key_padding_mask, attn_mask)
+        mask = self.merge_masks(B, L, k.size(2), key_padding_mask, attn_mask, query.dtype)
         out, w = self.attend(q, k, v, mask, is_causal, need_weights)  # (B, L, E), (B, h, L, S) or None
-        if not self.batch_first:
-            out = out.transpose(0, 1)  # (L, B, E)
+        if not batched:
+            out, w = out.squeeze(0), None if w is None else w.squeeze(0)  # (L, E), (h, L, S)
+        elif not self.batch_first:
+            out = out.transpose(0, 1).contiguous()  # (L, B, E), laid out as torch.nn's (a Dropout after it draws the same mask)
         if not need_weights:
             return out, None
-        return out, (w.mean(1) if average_attn_weights else w)
+        return out, (w.mean(-3) if average_attn_weights else w)
 
 # %% ../nbs/05_transformer.ipynb #a4b159f5
 def sinusoidal_encoding(max_len:int, # number of positions
@@ -249,17 +313,22 @@ class TransformerEncoderLayer(nn.Module):
                  nhead:int, # number of heads h
                  dim_feedforward:int=2048, # d_ff, the FFN's hidden width
                  dropout:float=0.1, # dropout on sub-layer outputs, FFN hidden units and attention weights
-                 activation:str|Any="relu", # "relu", "gelu" or a callable
+                 activation:str|Any=F.relu, # "relu", "gelu" or a callable (torch.nn's default: F.relu)
                  layer_norm_eps:float=1e-5, # LayerNorm's epsilon
                  batch_first:bool=False, # (B, L, D) inputs instead of (L, B, D)
                  norm_first:bool=False, # pre-norm x + f(LN(x)) instead of post-norm LN(x + f(x))
                  bias:bool=True, # biases in linear layers and LayerNorm
+                 device=None, # where the parameters are made
+                 dtype=None, # their dtype
                 ):
         super().__init__()
-        self.self_attn = MultiHeadAttention(d_model, nhead, dropout, bias, batch_first)
-        self.linear1, self.linear2 = nn.Linear(d_model, dim_feedforward, bias=bias), nn.Linear(dim_feedforward, d_model, bias=bias)
-        self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
+        check_size("d_model", d_model); check_size("nhead", nhead); check_size("dim_feedforward", dim_feedforward)
+        fk = dict(device=device, dtype=dtype)
+        self.self_attn = MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **fk)
+        self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **fk)
+        self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **fk)
+        self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk)
+        self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk)
         self.dropout, self.dropout1, self.dropout2 = nn.Dropout(dropout), nn.Dropout(dropout), nn.Dropout(dropout)
         self.activation, self.norm_first = _activation(activation), norm_first
 
@@ -292,17 +361,22 @@ class TransformerDecoderLayer(nn.Module):
                  nhead:int, # number of heads h
                  dim_feedforward:int=2048, # d_ff
                  dropout:float=0.1, # dropout
-                 activation:str|Any="relu", # "relu", "gelu" or a callable
+                 activation:str|Any=F.relu, # "relu", "gelu" or a callable (torch.nn's default: F.relu)
                  layer_norm_eps:float=1e-5, # LayerNorm's epsilon
                  batch_first:bool=False, # (B, T, D) inputs instead of (T, B, D)
                  norm_first:bool=False, # pre-norm instead of post-norm
                  bias:bool=True, # biases in linear layers and LayerNorm
+                 device=None, # where the parameters are made
+                 dtype=None, # their dtype
                 ):
         super().__init__()
-        self.self_attn = MultiHeadAttention(d_model, nhead, dropout, bias, batch_first)
-        self.multihead_attn = MultiHeadAttention(d_model, nhead, dropout, bias, batch_first)
-        self.linear1, self.linear2 = nn.Linear(d_model, dim_feedforward, bias=bias), nn.Linear(dim_feedforward, d_model, bias=bias)
-        self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias) for _ in range(3))
+        check_size("d_model", d_model); check_size("nhead", nhead); check_size("dim_feedforward", dim_feedforward)
+        fk = dict(device=device, dtype=dtype)
+        self.self_attn = MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **fk)
+        self.multihead_attn = MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **fk)
+        self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **fk)
+        self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **fk)
+        self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk) for _ in range(3))
         self.dropout = nn.Dropout(dropout)
         self.dropout1, self.dropout2, self.dropout3 = nn.Dropout(dropout), nn.Dropout(dropout), nn.Dropout(dropout)
         self.activation, self.norm_first = _activation(activation), norm_first
@@ -345,6 +419,10 @@ class TransformerDecoderLayer(nn.Module):
              memory_mask:Tensor|None=None, # additive float mask broadcastable to (B, h, 1, S)
             ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         "Incremental decoding: the output at the new position (B, 1, D) and the cache grown by one position."
+        for name, attn in (("self_attn", self.self_attn), ("multihead_attn", self.multihead_attn)):
+            for arg in ("add_bias_kv", "add_zero_attn"):
+                if (attn.bias_k is not None) if arg == "add_bias_kv" else attn.add_zero_attn:
+                    raise NotImplementedError(f"step: the key/value cache does not implement {arg}=True ({name}); use forward")
         def sa(h):
             q, k, v = (self.self_attn.heads(h, i) for i in range(3))  # (B, h, 1, d_k)
             K, V = torch.cat([cache[0], k], 2), torch.cat([cache[1], v], 2)  # (B, h, t+1, d_k): no mask needed, no future yet
@@ -373,6 +451,9 @@ def token_embedding(vocab_size:int, # number of tokens
                     pad_id:int|None=PAD_ID, # its row is zero and gets no gradient (None: no padding row)
                    ) -> nn.Embedding:
     "nn.Embedding with weights drawn from N(0, 1/d_model), so that √d_model·E(y) has unit-variance coordinates, like the positional encoding."
+    check_size("vocab_size", vocab_size); check_size("d_model", d_model)
+    if pad_id is not None and not (isinstance(pad_id, int) and 0 <= pad_id < vocab_size):
+        raise ValueError(f"pad_id={pad_id!r} is outside the vocabulary (expected an int in [0, {vocab_size}) or None)")
     embed = nn.Embedding(vocab_size, d_model, padding_idx=pad_id)
     nn.init.normal_(embed.weight, mean=0.0, std=d_model ** -0.5)
     if pad_id is not None:
@@ -394,6 +475,9 @@ class TransformerEncoder(Encoder):
                  pad_id:int=PAD_ID, # padding id
                 ):
         super().__init__()
+        for name, v in (("vocab_size", vocab_size), ("d_model", d_model), ("nhead", nhead), ("num_layers", num_layers),
+                        ("dim_feedforward", dim_feedforward), ("max_len", max_len)):
+            check_size(name, v)
         self.d_model = d_model
         self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see token_embedding
         self.pos = PositionalEncoding(d_model, max_len, dropout)
@@ -406,7 +490,7 @@ class TransformerEncoder(Encoder):
                 src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
                ) -> EncoderOutput:
         "EncoderOutput(outputs (B, S, D), state None, mask)."
-        check_tokens("src", src); check_mask("src_mask", src_mask, src)
+        check_tokens("src", src, self.embed.num_embeddings); check_mask("src_mask", src_mask, src)
         x = self.pos(self.embed(src) * math.sqrt(self.d_model))  # (B, S, D)
         kpm = None if src_mask is None else ~src_mask  # torch.nn's convention: True at padding
         for layer in self.layers:
@@ -435,6 +519,9 @@ class TransformerDecoder(Decoder):
                  pad_id:int=PAD_ID, # padding id
                 ):
         super().__init__()
+        for name, v in (("vocab_size", vocab_size), ("d_model", d_model), ("nhead", nhead), ("num_layers", num_layers),
+                        ("dim_feedforward", dim_feedforward), ("max_len", max_len)):
+            check_size(name, v)
         self.d_model, self.nhead = d_model, nhead
         self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see token_embedding
         self.pos = PositionalEncoding(d_model, max_len, dropout)
@@ -457,7 +544,7 @@ class TransformerDecoder(Decoder):
 
     def forward(self, tgt_in:Tensor, state:TransformerState, enc:EncoderOutput) -> tuple[Tensor, TransformerState]:
         "Teacher forcing, all positions at once with the causal mask: logits (B, T, |V|)."
-        check_tokens("tgt_in", tgt_in)
+        check_tokens("tgt_in", tgt_in, self.embed.num_embeddings)
         T = tgt_in.size(1)
         x = self.pos(self.embed(tgt_in) * math.sqrt(self.d_model))  # (B, T, D)
         kpm = None if enc.mask is None else ~enc.mask
@@ -490,6 +577,10 @@ class Transformer(EncoderDecoder):
                  norm_first:bool=False, # pre-norm
                  max_len:int=512, # longest sequence
                 ):
+        for name, v in (("src_vocab", src_vocab), ("tgt_vocab", tgt_vocab), ("d_model", d_model), ("nhead", nhead),
+                        ("num_encoder_layers", num_encoder_layers), ("num_decoder_layers", num_decoder_layers),
+                        ("dim_feedforward", dim_feedforward), ("max_len", max_len)):
+            check_size(name, v)
         if d_model % nhead:
             raise ValueError(f"d_model={d_model} is not divisible by nhead={nhead}")
         super().__init__(TransformerEncoder(src_vocab, d_model, nhead, num_encoder_layers, dim_feedforward, dropout, norm_first, max_len),

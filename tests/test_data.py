@@ -230,3 +230,77 @@ def test_multi30k(tmp_path, monkeypatch):
     except ConnectionError as e:
         pytest.skip(f"Multi30k needs the network: {e}")
     assert len(pairs) == 1014
+
+
+# ---- garbage in: refused, with the reason ----------------------------------------------------------------------------
+def test_vocab_refuses_garbage():
+    with pytest.raises(TypeError, match=r"tokens\[1\] is a int \(5\), expected a str"):
+        Vocab(["a", 5])
+    v = Vocab.build([["a", "b"]])
+    with pytest.raises(TypeError, match="tokens must be a sequence of token strings.*got a str"):
+        v.encode("ab")  # a string, not its tokens: would silently encode its characters
+    for bad in ([1.7], [True], torch.tensor([1.0, 2.0])):
+        with pytest.raises(ValueError, match="ids must be integer token ids"):
+            v.decode(bad)
+    assert v.decode(torch.tensor([4, 5], dtype=torch.int32)) == ["a", "b"]
+    for kw, arg in ((dict(min_freq=0), "min_freq"), (dict(min_freq=1.5), "min_freq"), (dict(max_size=-1), "max_size")):
+        with pytest.raises(ValueError, match=arg):
+            Vocab.build([["a"]], **kw)
+
+
+def test_pad_batch_refuses_garbage():
+    for bad, match in (([[4, 5.7]], r"seqs\[0\] has a float id 5.7"), ([[4], [True]], r"seqs\[1\] has a bool id"),
+                       ([[4, -1]], r"seqs\[0\] has a negative id -1"), ([["a"]], r"seqs\[0\] has a str id"),
+                       ([torch.tensor([1.0, 2.0])], r"seqs\[0\] has dtype torch.float32")):
+        with pytest.raises(ValueError, match=match):
+            pad_batch(bad)
+    for kw, arg in ((dict(pad_id=-1), "pad_id"), (dict(pad_id=0.5), "pad_id"), (dict(min_len=-1), "min_len")):
+        with pytest.raises(ValueError, match=arg):
+            pad_batch([[4]], **kw)
+    ids, _ = pad_batch([torch.tensor([4, 5]), (6,)])  # tensors and tuples of ints are fine
+    assert ids.tolist() == [[4, 5], [6, PAD_ID]]
+
+
+def test_bucket_batches_and_loader_refuse_garbage():
+    for kw, arg in ((dict(pool=0), "pool"), (dict(pool=-2), "pool"), (dict(pool=1.5), "pool"), (dict(batch_size=0), "batch_size")):
+        with pytest.raises(ValueError, match=arg):
+            bucket_batches([1, 2, 3], **{"batch_size": 2, **kw})
+    for bad in ([1, float("nan")], [1, -2], [[1], [2]]):
+        with pytest.raises(ValueError, match="lengths must be"):
+            bucket_batches(bad, 2)
+    for bs in (0, -1, 2.0):
+        with pytest.raises(ValueError, match="batch_size must be an int >= 1"):
+            BucketLoader([([4], [5])], bs)
+
+
+def test_split_of_refuses_garbage():
+    for bad in ((float("nan"), 0.5, 0.5), (0.5, 0.5, float("nan")), (float("inf"), -float("inf"), 1.0), (0.8, 0.2),
+                (-0.1, 0.6, 0.5), ("0.8", 0.1, 0.1)):
+        with pytest.raises(ValueError, match="fractions must be three"):
+            split_of("abc", bad)
+    with pytest.raises(TypeError, match="key must be a str"):
+        split_of(5)
+
+
+def test_parallel_data_refuses_garbage():
+    with pytest.raises(ValueError, match="the training split is empty"):
+        ParallelData({"train": [], "valid": [("a", "b")], "test": []})
+    with pytest.raises(ValueError, match="the training split is empty"):
+        ParallelData([("ab", "ba")], fractions=(0.0, 0.5, 0.5))
+    with pytest.raises(ValueError, match="pairs has no 'train' split"):
+        ParallelData({"valid": [("a", "b")]})
+    with pytest.raises(ValueError, match=r"pairs\['train'\]\[1\] is .*expected a \(source, target\) pair of str"):
+        ParallelData({"train": [("a", "b"), ("c",)]})
+    with pytest.raises(ValueError, match=r"pairs\[0\] is .*expected a \(source, target\) pair of str"):
+        ParallelData([(1, 2)])
+    with pytest.raises(ValueError, match="min_freq"):
+        ParallelData([("ab", "ba")] * 5, min_freq=0)
+    d = ParallelData({"train": [("ab", "ba")], "valid": [], "test": []})
+    with pytest.raises(ValueError, match="batch_size must be an int >= 1"):
+        d.loader("train", 0)
+
+
+def test_generators_refuse_bad_sizes():
+    for n in (-1, 2.5):
+        with pytest.raises(ValueError, match="n must be an int >= 0"):
+            make_digits(n, 1, 2)

@@ -174,3 +174,41 @@ def test_evaluation_helpers_restore_the_mode_they_found(mode):
     b = batch()
     perplexity(m, [b]); greedy(m, b.src, b.src_mask, 4); exact_match_rate(m, b)
     assert all(x.training == (mode == "train") for x in m.modules())
+
+
+def test_out_of_range_targets_name_the_argument_in_every_decoder():
+    from encdec_lib.attention import make_seq2seq
+    from encdec_lib.core import EncoderOutput
+    torch.manual_seed(0)
+    b = batch(V=10)
+    for mode in ("init", "every_step", "attention", "doc001", "doc001_attn"):
+        m = make_seq2seq(mode, 10, 12, 8, 16, max_length=8)
+        for bad in (b.tgt_in.clone().fill_(12), b.tgt_in.clone().fill_(-1)):
+            with pytest.raises(ValueError, match=r"tgt_in has ids .*vocab_size=12"):
+                m(b.src, bad, b.src_mask)
+            enc = m.encoder(b.src, b.src_mask)
+            with pytest.raises(ValueError, match=r"tgt_in has ids .*vocab_size=12"):
+                m.decoder(bad, m.decoder.init_state(enc), enc)
+        with pytest.raises(ValueError, match=r"tgt_in has dtype torch.uint8"):
+            m(b.src, b.tgt_in.to(torch.uint8), b.src_mask)
+        with pytest.raises(ValueError, match=r"tgt_out has ids in \[.*\].*12"):
+            seq2seq_loss(m, b._replace(tgt_out=b.tgt_out.clone().fill_(-5)))
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5])
+def test_zero_or_negative_sizes_name_the_argument(bad):
+    from encdec_lib.attention import Attention, make_seq2seq
+    cases = [("vocab_size", lambda: rnn_seq2seq(bad, 5)), ("vocab_size", lambda: rnn_seq2seq(5, bad)),
+             ("emb_size", lambda: rnn_seq2seq(5, 5, emb_size=bad)), ("hidden_size", lambda: rnn_seq2seq(5, 5, hidden_size=bad)),
+             ("num_layers", lambda: rnn_seq2seq(5, 5, num_layers=bad)),
+             ("enc_size", lambda: RNNDecoder(5, 4, 4, bad)), ("hidden_size", lambda: Doc001Decoder(bad, 5)),
+             ("output_size", lambda: Doc001Decoder(4, bad)),
+             ("hidden_size", lambda: make_seq2seq("attention", 5, 5, hidden_size=bad)),
+             ("max_length", lambda: make_seq2seq("doc001_attn", 5, 5, max_length=bad)),
+             ("query_size", lambda: Attention(bad, 4)), ("key_size", lambda: Attention(4, bad)),
+             ("attn_size", lambda: Attention(4, 4, attn_size=bad))]
+    for name, make in cases:
+        with pytest.raises(ValueError, match=rf"{name} must be an int >= 1"):
+            make()
+    with pytest.raises(ValueError, match="chunk must be an int >= 1"):
+        exact_match_rate(rnn_seq2seq(10, 10), batch(), chunk=bad)

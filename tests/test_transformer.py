@@ -288,3 +288,201 @@ def test_transformer_embeddings_start_at_the_positional_scale():
     m = Transformer(500, 600, 64, 4, 1, 1, 32)
     for embed in (m.encoder.embed, m.decoder.embed):
         assert abs(embed.weight[1:].std().item() * 8 - 1) < 0.05 and (embed.weight[PAD_ID] == 0).all()
+
+
+# ---- torch.nn compatibility: constructors, arguments, inputs ------------------------------------------------------
+import inspect  # noqa: E402
+
+PAIRS = [(MultiHeadAttention, nn.MultiheadAttention), (TransformerEncoderLayer, nn.TransformerEncoderLayer),
+         (TransformerDecoderLayer, nn.TransformerDecoderLayer)]
+
+
+@pytest.mark.parametrize("ours,theirs", PAIRS, ids=lambda c: c.__name__)
+def test_constructor_signature_is_torch_nn_s(ours, theirs):
+    "Same names, order, kinds and defaults: a positional call means the same as in torch.nn."
+    def params(cls):
+        return [(p.name, p.kind, p.default) for p in inspect.signature(cls.__init__).parameters.values()]
+    assert params(ours) == params(theirs)
+
+
+def mha_pair(seed=0, **kw):
+    torch.manual_seed(seed)
+    ref = nn.MultiheadAttention(8, 2, dtype=f64, **kw)
+    mine = MultiHeadAttention(8, 2, dtype=f64, **kw)
+    assert list(mine.state_dict()) == list(ref.state_dict())
+    mine.load_state_dict(ref.state_dict())
+    return mine, ref
+
+
+@pytest.mark.parametrize("kw", [dict(bias=False), dict(kdim=4, vdim=6), dict(kdim=4, vdim=6, bias=False),
+                                dict(add_bias_kv=True), dict(add_zero_attn=True), dict(add_bias_kv=True, add_zero_attn=True),
+                                dict(add_bias_kv=True, add_zero_attn=True, kdim=5, vdim=3)], ids=str)
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_mha_every_torch_nn_argument(kw, batch_first):
+    mine, ref = mha_pair(batch_first=batch_first, **kw)
+    B, L, S = 3, 4, 5
+    q = torch.randn(B, L, 8, dtype=f64)
+    k, v = torch.randn(B, S, kw.get("kdim", 8), dtype=f64), torch.randn(B, S, kw.get("vdim", 8), dtype=f64)
+    if not batch_first:
+        q, k, v = (x.transpose(0, 1) for x in (q, k, v))
+    kpm = torch.arange(S) >= torch.tensor([5, 3, 1])[:, None]
+    am = torch.rand(L, S) > 0.7
+    am[:, 0] = False  # no fully masked row (torch.nn gives NaN there, these layers zeros)
+    for masks in ({}, dict(key_padding_mask=kpm), dict(attn_mask=am), dict(key_padding_mask=kpm, attn_mask=am)):
+        for avg in (True, False):
+            a, wa = ref(q, k, v, average_attn_weights=avg, **masks)
+            b, wb = mine(q, k, v, average_attn_weights=avg, **masks)
+            close(b, a); close(wb, wa)
+        close(mine(q, k, v, need_weights=False, **masks)[0], ref(q, k, v, need_weights=False, **masks)[0])
+    if kw.get("kdim") is None:  # self-attention: one input for all three
+        close(mine(q, q, q)[0], ref(q, q, q)[0])
+
+
+@pytest.mark.parametrize("kw", [dict(bias=False), dict(norm_first=True, bias=False)], ids=str)
+def test_layers_bias_false_match_torch(kw):
+    torch.manual_seed(0)
+    ref, mine = (c(12, 3, 20, dropout=0.0, dtype=f64, **kw) for c in (nn.TransformerEncoderLayer, TransformerEncoderLayer))
+    assert list(mine.state_dict()) == list(ref.state_dict())
+    mine.load_state_dict(ref.state_dict())
+    x = torch.randn(5, 2, 12, dtype=f64)
+    close(mine(x), ref(x))
+    ref, mine = (c(12, 3, 20, dropout=0.0, dtype=f64, **kw) for c in (nn.TransformerDecoderLayer, TransformerDecoderLayer))
+    mine.load_state_dict(ref.state_dict())
+    t = torch.randn(4, 2, 12, dtype=f64)
+    close(mine(t, x, tgt_mask=causal_mask(4)), ref(t, x, tgt_mask=causal_mask(4)))
+
+
+@pytest.mark.parametrize("cls", [MultiHeadAttention, TransformerEncoderLayer, TransformerDecoderLayer], ids=lambda c: c.__name__)
+def test_device_and_dtype(cls):
+    m = cls(8, 2, dtype=f64)
+    assert all(p.dtype == f64 for p in m.parameters())
+    meta = cls(8, 2, device="meta")
+    assert all(p.device.type == "meta" for p in meta.parameters())
+
+
+def test_unbatched_inputs_like_torch():
+    mine, ref = mha_pair()
+    q, kv = torch.randn(4, 8, dtype=f64), torch.randn(6, 8, dtype=f64)
+    kpm = torch.arange(6) >= 4
+    for kw in ({}, dict(key_padding_mask=kpm), dict(attn_mask=causal_mask(6)[:4], average_attn_weights=False)):
+        a, wa = ref(q, kv, kv, **kw)
+        b, wb = mine(q, kv, kv, **kw)
+        assert b.shape == a.shape == (4, 8)
+        close(b, a); close(wb, wa)
+    with pytest.raises(ValueError, match="query, key and value must all be batched"):
+        mine(q, kv.unsqueeze(1), kv.unsqueeze(1))
+    for Ours, Theirs in PAIRS[1:]:
+        torch.manual_seed(0)
+        ref, mine = Theirs(8, 2, 16, dropout=0.0, dtype=f64), Ours(8, 2, 16, dropout=0.0, dtype=f64)
+        mine.load_state_dict(ref.state_dict())
+        src, tgt = torch.randn(6, 8, dtype=f64), torch.randn(4, 8, dtype=f64)
+        if Ours is TransformerEncoderLayer:
+            close(mine(src, src_key_padding_mask=kpm), ref(src, src_key_padding_mask=kpm))
+        else:
+            close(mine(tgt, src, tgt_mask=causal_mask(4), memory_key_padding_mask=kpm),
+                  ref(tgt, src, tgt_mask=causal_mask(4), memory_key_padding_mask=kpm))
+
+
+def test_batch_first_false_output_is_contiguous_and_dropout_draws_torch_s_masks():
+    mine, ref = mha_pair()
+    x = torch.randn(5, 3, 8, dtype=f64)
+    out, ref_out = mine(x, x, x)[0], ref(x, x, x)[0]
+    assert out.is_contiguous() and out.view(-1).numel() == 5 * 3 * 8
+    drop = nn.Dropout(0.5)
+    torch.manual_seed(1); a = drop(ref_out)
+    torch.manual_seed(1); b = drop(out)
+    close(b, a)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_nn_transformer_on_the_course_layers(batch_first, norm_first):
+    "nn.Transformer(custom_encoder=..., custom_decoder=...) built on our layers equals nn.Transformer itself."
+    torch.manual_seed(0)
+    D, H, F_ff, N = 16, 4, 24, 2
+    kw = dict(dropout=0.0, batch_first=batch_first, norm_first=norm_first, dtype=f64)
+    ref = nn.Transformer(D, H, N, N, F_ff, **kw)
+    enc = nn.TransformerEncoder(TransformerEncoderLayer(D, H, F_ff, **kw), N, norm=nn.LayerNorm(D, dtype=f64),
+                                enable_nested_tensor=False)
+    dec = nn.TransformerDecoder(TransformerDecoderLayer(D, H, F_ff, **kw), N, norm=nn.LayerNorm(D, dtype=f64))
+    mine = nn.Transformer(D, H, custom_encoder=enc, custom_decoder=dec, **kw)
+    assert list(mine.state_dict()) == list(ref.state_dict())
+    mine.load_state_dict(ref.state_dict())
+    B, S, T = 3, 6, 5
+    src, tgt = torch.randn(B, S, D, dtype=f64), torch.randn(B, T, D, dtype=f64)
+    if not batch_first:
+        src, tgt = src.transpose(0, 1), tgt.transpose(0, 1)
+    masks = dict(tgt_mask=nn.Transformer.generate_square_subsequent_mask(T, dtype=f64),
+                 src_key_padding_mask=torch.arange(S) >= torch.tensor([6, 4, 2])[:, None],
+                 memory_key_padding_mask=torch.arange(S) >= torch.tensor([6, 4, 2])[:, None])
+    close(mine(src, tgt, **masks), ref(src, tgt, **masks))
+
+
+def test_cached_step_refuses_what_it_does_not_implement():
+    layer = TransformerDecoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    layer.self_attn = MultiHeadAttention(8, 2, add_bias_kv=True, batch_first=True)
+    x = torch.randn(2, 1, 8)
+    empty = torch.zeros(2, 2, 0, 4)
+    mkv = (torch.zeros(2, 2, 3, 4), torch.zeros(2, 2, 3, 4))
+    with pytest.raises(NotImplementedError, match="add_bias_kv"):
+        layer.step(x, (empty, empty), mkv)
+
+
+# ---- bad token ids --------------------------------------------------------------------------------------------------
+def test_out_of_range_and_unsupported_token_ids_name_the_argument():
+    torch.manual_seed(0)
+    m = Transformer(5, 7, 8, 2, 1, 1, 16, dropout=0.0)
+    src, tgt = torch.randint(0, 5, (2, 3)), torch.randint(0, 7, (2, 4))
+    m(src, tgt)  # in range: fine
+    for bad, name, V in ((src.clone().fill_(5), "src", 5), (src.clone().fill_(-1), "src", 5)):
+        with pytest.raises(ValueError, match=rf"{name} has ids in \[-?\d+, -?\d+\], outside the vocabulary.*vocab_size={V}"):
+            m(bad, tgt)
+        with pytest.raises(ValueError, match=rf"{name} has ids"):
+            m.encoder(bad)
+    for bad in (tgt.clone().fill_(7), tgt.clone().fill_(-3)):
+        with pytest.raises(ValueError, match=r"tgt_in has ids .*vocab_size=7"):
+            m(src, bad)
+        enc = m.encoder(src)
+        with pytest.raises(ValueError, match=r"tgt_in has ids .*vocab_size=7"):
+            m.decoder(bad, m.decoder.init_state(enc), enc)
+    for dtype in (torch.uint8, torch.int16, torch.int8):  # nn.Embedding takes int64 and int32 only
+        with pytest.raises(ValueError, match=rf"src has dtype {dtype}, expected torch.int64 or torch.int32"):
+            m(src.to(dtype), tgt)
+    m(src.int(), tgt.int())  # int32 is fine
+
+
+@pytest.mark.parametrize("fn", ["greedy_decode", "greedy_search", "beam_search", "sample"])
+def test_special_ids_outside_the_target_vocabulary_name_the_argument(fn):
+    from encdec_lib import decoding
+    torch.manual_seed(0)
+    m = Transformer(5, 7, 8, 2, 1, 1, 16, dropout=0.0).eval()
+    src = torch.randint(0, 5, (2, 3))
+    call = (lambda **kw: m.greedy_decode(src, kw.get("bos_id", 1), kw.get("eos_id", 2), 4, pad_id=kw.get("pad_id", 0))) \
+        if fn == "greedy_decode" else (lambda **kw: getattr(decoding, fn)(m, src, max_length=4, **kw))
+    call()
+    for arg, bad in (("bos_id", 7), ("bos_id", -1), ("pad_id", -2), ("pad_id", 7)):
+        with pytest.raises(ValueError, match=rf"{arg} must be an int in \[0, 7\)"):
+            call(**{arg: bad})
+    for arg, bad in (("pad_id", 1.0), ("bos_id", True), ("eos_id", 2.0)):
+        with pytest.raises(ValueError, match=rf"{arg} must be an int \(a token id\)"):
+            call(**{arg: bad})
+    call(eos_id=-1)  # an <eos> outside the vocabulary: a search that runs to max_length
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.0])
+def test_zero_or_negative_sizes_name_the_argument(bad):
+    cases = [("src_vocab", lambda: Transformer(bad, 5, 8, 2)), ("tgt_vocab", lambda: Transformer(5, bad, 8, 2)),
+             ("d_model", lambda: Transformer(5, 5, d_model=bad, nhead=2)), ("nhead", lambda: Transformer(5, 5, 8, nhead=bad)),
+             ("num_encoder_layers", lambda: Transformer(5, 5, 8, 2, num_encoder_layers=bad)),
+             ("num_decoder_layers", lambda: Transformer(5, 5, 8, 2, num_decoder_layers=bad)),
+             ("dim_feedforward", lambda: Transformer(5, 5, 8, 2, dim_feedforward=bad)),
+             ("max_len", lambda: Transformer(5, 5, 8, 2, max_len=bad)),
+             ("vocab_size", lambda: token_embedding(bad, 4)), ("d_model", lambda: token_embedding(5, bad)),
+             ("d_model", lambda: TransformerEncoderLayer(bad, 2)), ("nhead", lambda: TransformerDecoderLayer(8, bad)),
+             ("dim_feedforward", lambda: TransformerEncoderLayer(8, 2, bad)),
+             ("embed_dim", lambda: MultiHeadAttention(bad, 2)), ("kdim", lambda: MultiHeadAttention(8, 2, kdim=bad))]
+    for name, make in cases:
+        with pytest.raises(ValueError, match=rf"{name} must be an int >= 1"):
+            make()
+    with pytest.raises(ValueError, match=r"pad_id=5 is outside the vocabulary"):
+        token_embedding(5, 4, pad_id=5)
