@@ -39,6 +39,7 @@ setuptools.setup(
     include_package_data=True,
     python_requires=">=" + min_python,
     install_requires=shlex.split(cfg.get("requirements", "")),
-    extras_require={"course": course, "dev": shlex.split(cfg.get("dev_requirements", "")) + course},
+    extras_require={"course": course, "dev": shlex.split(cfg.get("dev_requirements", "")) + course,
+                    "bench": shlex.split(cfg.get("bench_requirements", ""))},
     zip_safe=False,
 )

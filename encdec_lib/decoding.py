@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .core import EncoderDecoder, check_mask, check_token_id, check_tokens, in_eval_mode, map_tensors, select_rows, vocab_size_of
+from .core import EncoderDecoder, EncoderOutput, check_mask, check_token_id, check_tokens, in_eval_mode, map_tensors, select_rows, vocab_size_of
 from .data import BOS_ID, EOS_ID, PAD_ID
 
 # %% auto #0
@@ -113,12 +113,16 @@ def _special_ids(model, bos_id, eos_id, pad_id) -> tuple[int, int, int]:
     return check_token_id("bos_id", bos_id, V), check_token_id("eos_id", eos_id, anywhere=True), check_token_id("pad_id", pad_id, V)
 
 def _start(model, src, src_mask, repeat):
+    "Encode each sentence once; its `repeat` hypotheses (rows i·repeat … i·repeat + repeat - 1) get copies of the decoder's state."
     check_tokens("src", src); check_mask("src_mask", src_mask, src)
-    if repeat > 1:  # every hypothesis gets its own copy of the source: works for any encoder
-        src = src.repeat_interleave(repeat, 0)
-        src_mask = None if src_mask is None else src_mask.repeat_interleave(repeat, 0)
     enc = model.encoder(src, src_mask)
-    return enc, model.decoder.init_state(enc)
+    state = model.decoder.init_state(enc)
+    if repeat > 1:  # the decoder's reorder_state knows where the batch is in its state; outputs and mask are (B, S, ...)
+        rows = torch.arange(src.size(0), device=src.device).repeat_interleave(repeat)
+        state = reorder_state(model.decoder, state, rows, src.size(0))
+        enc = EncoderOutput(enc.outputs.index_select(0, rows), None,  # the encoder's state has served init_state
+                            None if enc.mask is None else enc.mask.index_select(0, rows))
+    return enc, state
 
 def _finish(tokens:list[Tensor], eos_id:int, pad_id:int) -> Tensor:
     out = torch.stack(tokens, 1)  # (N, L)

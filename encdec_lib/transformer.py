@@ -159,8 +159,13 @@ class MultiHeadAttention(nn.Module):
             causal = torch.zeros(L, S, dtype=q.dtype, device=q.device).masked_fill(
                 torch.ones(L, S, dtype=torch.bool, device=q.device).triu(1), float("-inf"))
             mask, is_causal = (causal if mask is None else mask + causal), False
-        if not (need_weights or self.keep_weights) and (mask is None or not torch.isneginf(mask).all(-1).any()):
-            o, w = F.scaled_dot_product_attention(q, k, v, mask, p), None  # the same math, fused
+        if not (need_weights or self.keep_weights):  # the same math, fused
+            if mask is None:
+                o = F.scaled_dot_product_attention(q, k, v, None, p)
+            else:  # a row that may attend to nothing: softmax over zeros instead of NaN, then a zero context (no branch on the data)
+                dead = torch.isneginf(mask).all(-1, keepdim=True)  # (B, h|1, L|1, 1)
+                o = F.scaled_dot_product_attention(q, k, v, mask.masked_fill(dead, 0.0), p).masked_fill(dead, 0.0)
+            w = None
         else:  # the explicit path: returns the weights and gives zeros, not NaN, for fully masked rows
             o, w = scaled_dot_product_attention(q, k, v, mask, False, p)
             self.last_weights = w.detach()
@@ -424,7 +429,11 @@ class TransformerDecoderLayer(nn.Module):
                 if (attn.bias_k is not None) if arg == "add_bias_kv" else attn.add_zero_attn:
                     raise NotImplementedError(f"step: the key/value cache does not implement {arg}=True ({name}); use forward")
         def sa(h):
-            q, k, v = (self.self_attn.heads(h, i) for i in range(3))  # (B, h, 1, d_k)
+            a = self.self_attn
+            if a._qkv_same_embed_dim:  # one matrix product for Q, K and V of the new position
+                q, k, v = F.linear(h, a.in_proj_weight, a.in_proj_bias).view(h.size(0), 1, 3, a.num_heads, a.head_dim).permute(2, 0, 3, 1, 4)
+            else:
+                q, k, v = (a.heads(h, i) for i in range(3))  # (B, h, 1, d_k)
             K, V = torch.cat([cache[0], k], 2), torch.cat([cache[1], v], 2)  # (B, h, t+1, d_k): no mask needed, no future yet
             return self.dropout1(self.self_attn.attend(q, K, V, need_weights=False)[0]), (K, V)
         def ca(h):

@@ -486,3 +486,32 @@ def test_zero_or_negative_sizes_name_the_argument(bad):
             make()
     with pytest.raises(ValueError, match=r"pad_id=5 is outside the vocabulary"):
         token_embedding(5, 4, pad_id=5)
+
+
+def test_torch_compile_fullgraph_with_a_padding_mask():
+    "No data-dependent branch: the layers and the model compile as one graph with a padding mask, as torch.nn's do."
+    torch.manual_seed(0)
+    x = torch.randn(2, 5, 8)
+    kpm = torch.arange(5) >= torch.tensor([5, 3])[:, None]
+    mha = MultiHeadAttention(8, 2, batch_first=True)
+    layer = TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    m = Transformer(9, 9, 8, 2, 1, 1, 16, dropout=0.0).eval()
+    src = torch.randint(4, 9, (2, 5))
+    for fn, args in ((lambda a, k: mha(a, a, a, key_padding_mask=k, need_weights=False)[0], (x, kpm)),
+                     (lambda a, k: layer(a, src_key_padding_mask=k), (x, kpm)),
+                     (lambda s, k: m(s, s, k), (src, ~kpm))):
+        compiled = torch.compile(fn, fullgraph=True, backend="eager")
+        torch.testing.assert_close(compiled(*args), fn(*args))
+    torch._dynamo.reset()
+
+
+def test_fully_masked_rows_give_zeros_and_finite_gradients_on_the_fused_path():
+    torch.manual_seed(0)
+    mha = MultiHeadAttention(8, 2, batch_first=True).double()
+    x = torch.randn(2, 5, 8, dtype=f64, requires_grad=True)
+    kpm = torch.ones(2, 5, dtype=torch.bool); kpm[1, :2] = False  # row 0: every key padded
+    fused, explicit = mha(x, x, x, kpm, need_weights=False)[0], mha(x, x, x, kpm)[0]
+    close(fused, explicit)
+    close(fused[0], mha.out_proj.bias.expand(5, 8))  # no key to attend to: a zero context
+    g, = torch.autograd.grad(fused.square().sum(), [x])
+    assert g.isfinite().all()
