@@ -375,9 +375,10 @@ class _RNNBase(nn.Module):
             lengths = _as_lengths(lengths, B, T)
         name, w = type(self).__name__, self.weight_ih_l0
         _check_dtype(name, "input", input, w)
-        if hx is not None:
+        if hx is not None:  # (the shapes and types are checked below, in _states)
             for i, s in enumerate(hx if isinstance(hx, (tuple, list)) else (hx,)):
-                _check_dtype(name, f"hx[{i}] ({('h_0', 'c_0')[i % 2]})" if isinstance(hx, (tuple, list)) else "hx (h_0)", s, w)
+                if isinstance(s, Tensor):
+                    _check_dtype(name, f"hx[{i}] ({('h_0', 'c_0')[i % 2]})" if isinstance(hx, (tuple, list)) else "hx (h_0)", s, w)
         states = self._states(hx, x, B, batched)
         if self.fast:
             out, final = self._fast(x, states, lengths)

@@ -421,3 +421,11 @@ def test_the_chapter_says_where_torch_nn_works_and_these_layers_cannot():
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     for needed in ("isinstance(layer, nn.LSTM)", "quantize_dynamic", "torch.jit.script", "fullgraph=True", "to_torch()"):
         assert needed in text, needed
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_garbage_hx_gets_the_shape_error_not_an_attribute_error(kind):
+    m = LAYERS[kind][0](3, 4)
+    for hx in ((torch.zeros(1, 2, 4), "x"), [1, 2, 3], "h"):
+        with pytest.raises(ValueError, match="hx"):
+            m(torch.randn(5, 2, 3), hx)
