@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import math
+import operator
 import time
 from typing import Callable, Iterable, Sequence
 
@@ -236,7 +237,10 @@ def _as_lengths(lengths, B:int, T:int) -> Tensor:
         lengths = lengths.detach().to("cpu", torch.int64)
     else:
         try:
-            lengths = torch.as_tensor(list(lengths), dtype=torch.int64)
+            values = list(lengths)
+            if any(isinstance(v, bool) for v in values):
+                raise TypeError  # a bool would be read as 0 or 1
+            lengths = torch.as_tensor([operator.index(v) for v in values], dtype=torch.int64)  # a float is refused, not truncated
         except (TypeError, ValueError):
             raise ValueError(f"lengths must be a sequence of ints of shape ({B},), got {lengths!r}") from None
     if tuple(lengths.shape) != (B,):

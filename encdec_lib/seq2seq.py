@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens, in_eval_mode, select_rows,
+from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens, in_eval_mode, select_rows, vocab_size_of,
                              exact_match, get_device, to_device)
 from .data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch, Vocab
 
@@ -206,6 +206,7 @@ def teacher_forcing_logits(model:EncoderDecoder, # the model
     if ratio == 1.0:
         return model(batch.src, batch.tgt_in, batch.src_mask)
     check_tokens("src", batch.src); check_mask("src_mask", batch.src_mask, batch.src)
+    check_tokens("tgt_in", batch.tgt_in, vocab_size_of(model.decoder))
     enc = model.encoder(batch.src, batch.src_mask)
     state = model.decoder.init_state(enc)
     y, logits = batch.tgt_in[:, 0], []

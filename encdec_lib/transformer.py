@@ -92,6 +92,8 @@ class MultiHeadAttention(nn.Module):
         if embed_dim % num_heads:
             raise ValueError(f"embed_dim={embed_dim} is not divisible by num_heads={num_heads}: "
                              f"each head needs d_k = embed_dim / num_heads features")
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
+            raise ValueError(f"dropout must be a probability in [0, 1], got {dropout!r}")
         self.embed_dim, self.num_heads, self.head_dim = embed_dim, num_heads, embed_dim // num_heads
         self.kdim = embed_dim if kdim is None else check_size("kdim", kdim)
         self.vdim = embed_dim if vdim is None else check_size("vdim", vdim)
@@ -235,6 +237,11 @@ class MultiHeadAttention(nn.Module):
             if x.size(-1) != E:
                 raise ValueError(f"{name} has shape {tuple(x.shape)}, expected {layout.format(E)} with "
                                  f"{'E = embed_dim' if name == 'query' else ('kdim' if name == 'key' else 'vdim')} = {E}")
+        weight = self.in_proj_weight if self._qkv_same_embed_dim else self.q_proj_weight
+        for name, x in (("query", query), ("key", key), ("value", value)):
+            if x.dtype != weight.dtype:
+                raise ValueError(f"{name} has dtype {x.dtype}, but the weights have dtype {weight.dtype}: convert it "
+                                 f"({name}.to({weight.dtype}))" + (f" or the module (module.to({x.dtype}))" if x.is_floating_point() else ""))
         self_attention = query is key and key is value
         if not batched:  # a batch of one, as torch.nn does
             query, key, value = (x.unsqueeze(0) for x in (query, key, value))
@@ -297,6 +304,8 @@ class PositionalEncoding(nn.Module):
                 offset:int=0, # position of x[:, 0] (incremental decoding)
                ) -> Tensor:
         "x + PE[offset : offset + L]: (B, L, D)."
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise ValueError(f"offset must be an int >= 0 (the position of x[:, 0]), got {offset!r}")
         if x.dim() != 3 or x.size(-1) != self.pe.size(1):
             raise ValueError(f"x has shape {tuple(x.shape)}, expected (B, L, {self.pe.size(1)})")
         if offset + x.size(1) > self.pe.size(0):
@@ -453,6 +462,8 @@ def causal_mask(T:int, # target length
                 device:torch.device|str|None=None, # where
                ) -> Tensor:
     "(T, T) bool, True above the diagonal: position i may not attend to j > i (torch.nn's convention)."
+    if isinstance(T, bool) or not isinstance(T, int) or T < 0:
+        raise ValueError(f"T must be an int >= 0 (the target length), got {T!r}")
     return torch.ones(T, T, dtype=torch.bool, device=device).triu(1)
 
 def token_embedding(vocab_size:int, # number of tokens

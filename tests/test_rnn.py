@@ -429,3 +429,11 @@ def test_garbage_hx_gets_the_shape_error_not_an_attribute_error(kind):
     for hx in ((torch.zeros(1, 2, 4), "x"), [1, 2, 3], "h"):
         with pytest.raises(ValueError, match="hx"):
             m(torch.randn(5, 2, 3), hx)
+
+
+def test_fractional_lengths_are_refused_not_truncated():
+    m = LSTM(3, 4)
+    for bad in ([2.5, 3], (3, True)):
+        with pytest.raises(ValueError, match="lengths must be"):
+            m(torch.randn(5, 2, 3), lengths=bad)
+    m(torch.randn(5, 2, 3), lengths=[2, 3])

@@ -212,3 +212,11 @@ def test_zero_or_negative_sizes_name_the_argument(bad):
             make()
     with pytest.raises(ValueError, match="chunk must be an int >= 1"):
         exact_match_rate(rnn_seq2seq(10, 10), batch(), chunk=bad)
+
+
+def test_scheduled_sampling_checks_the_targets_too():
+    torch.manual_seed(0)
+    m = rnn_seq2seq(10, 12, 8, 16)
+    b = batch(V=10)
+    with pytest.raises(ValueError, match=r"tgt_in has ids .*vocab_size=12"):
+        teacher_forcing_logits(m, b._replace(tgt_in=b.tgt_in.clone().fill_(12)), ratio=0.5)

@@ -515,3 +515,20 @@ def test_fully_masked_rows_give_zeros_and_finite_gradients_on_the_fused_path():
     close(fused[0], mha.out_proj.bias.expand(5, 8))  # no key to attend to: a zero context
     g, = torch.autograd.grad(fused.square().sum(), [x])
     assert g.isfinite().all()
+
+
+def test_more_bad_arguments_name_themselves():
+    with pytest.raises(ValueError, match=r"dropout must be a probability in \[0, 1\]"):
+        MultiHeadAttention(8, 2, dropout=2.0)
+    with pytest.raises(ValueError, match=r"dropout must be a probability in \[0, 1\]"):
+        Transformer(9, 9, 8, 2, dropout=float("nan"))
+    mha = MultiHeadAttention(8, 2)
+    with pytest.raises(ValueError, match=r"query has dtype torch.int64, but the weights have dtype torch.float32"):
+        mha(*(torch.ones(3, 2, 8, dtype=torch.long),) * 3)
+    x = torch.randn(3, 2, 8, dtype=f64)
+    with pytest.raises(ValueError, match=r"key has dtype torch.float64, but the weights have dtype torch.float32"):
+        mha(torch.randn(3, 2, 8), x, x)
+    with pytest.raises(ValueError, match="offset must be an int >= 0"):
+        PositionalEncoding(8)(torch.randn(1, 3, 8), offset=-1)
+    with pytest.raises(ValueError, match="T must be an int >= 0"):
+        causal_mask(-1)
