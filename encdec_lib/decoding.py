@@ -119,7 +119,12 @@ def _start(model, src, src_mask, repeat):
     state = model.decoder.init_state(enc)
     if repeat > 1:  # the decoder's reorder_state knows where the batch is in its state; outputs and mask are (B, S, ...)
         rows = torch.arange(src.size(0), device=src.device).repeat_interleave(repeat)
-        state = reorder_state(model.decoder, state, rows, src.size(0))
+        try:
+            state = reorder_state(model.decoder, state, rows, src.size(0))
+        except ValueError:  # a state with tensors it cannot re-order (shared by every row): encode a copy of the source per hypothesis
+            src, src_mask = src.index_select(0, rows), None if src_mask is None else src_mask.index_select(0, rows)
+            enc = model.encoder(src, src_mask)
+            return enc, model.decoder.init_state(enc)
         enc = EncoderOutput(enc.outputs.index_select(0, rows), None,  # the encoder's state has served init_state
                             None if enc.mask is None else enc.mask.index_select(0, rows))
     return enc, state

@@ -279,3 +279,18 @@ def test_beam_search_refuses_a_state_without_a_batch_dimension_0():
     m = EncoderDecoder(BigramEncoder(5), Layered(5)).eval()
     with pytest.raises(ValueError, match="override Decoder.reorder_state"):
         beam_search(m, torch.randint(0, 5, (2, 3)), beam_size=2, max_length=3)
+
+
+def test_beam_search_with_a_state_that_shares_a_tensor_across_the_batch():
+    class Shared(BigramDecoder):  # its state carries a (V,) tensor that is the same for every row
+        def init_state(self, enc):
+            return enc.state, self.table[0]
+        def step(self, y_prev, state, enc):
+            return self.table[y_prev] + state[0] + state[1], state
+    torch.manual_seed(0)
+    m = EncoderDecoder(BigramEncoder(5), Shared(5)).eval()
+    src = torch.randint(0, 5, (3, 2))
+    out, score = beam_search(m, src, beam_size=2, max_length=3)
+    for i in range(3):
+        o, s = beam_search(m, src[i:i + 1], beam_size=2, max_length=3)
+        assert torch.equal(out[i, :o.size(1)], o[0]) and abs(s.item() - score[i].item()) < 1e-5
