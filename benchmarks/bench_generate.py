@@ -16,34 +16,17 @@ Sentences per second, median of the repeats, one run, with the device.
 """
 from __future__ import annotations
 
-import argparse
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import benchmark_arguments, timeit  # noqa: E402
 from encdec_lib.data import BOS_ID, EOS_ID, PAD_ID
 from encdec_lib.decoding import beam_search, greedy_search
 from encdec_lib.transformer import Transformer
-
-
-def _sync(device):
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
-def timeit(fn, device, repeats=3, warmup=1) -> float:
-    "Median seconds of fn()."
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        _sync(device); t0 = time.perf_counter(); fn(); _sync(device)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def feature_order(d_model: int) -> torch.Tensor:
@@ -105,13 +88,7 @@ def marian_like(ours: Transformer, vocab: int, d_model: int, heads: int, layers:
 
 @torch.no_grad()
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
-    ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
-    ap.add_argument("--quick", action=argparse.BooleanOptionalAction, default=None,
-                    help="small sizes (default: on a CPU; --no-quick for the full sizes)")
-    ap.add_argument("--repeats", type=int, default=3, help="timed runs per measurement (median)")
-    ap.add_argument("--out", default=None, help="also write the table (with its settings) to this file")
+    ap = benchmark_arguments(__doc__.splitlines()[0], repeats=3)
     args = ap.parse_args()
     try:
         import transformers

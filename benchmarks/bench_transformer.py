@@ -11,34 +11,18 @@ Four markdown tables:
 """
 from __future__ import annotations
 
-import argparse
 import platform
-import statistics
-import time
+import sys
 from pathlib import Path
 
 import torch
 from torch import nn
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import benchmark_arguments, timeit  # noqa: E402
 from encdec_lib.data import BOS_ID
 from encdec_lib.decoding import beam_search
-from encdec_lib.transformer import MultiHeadAttention, Transformer, causal_mask, scaled_dot_product_attention
-
-
-def _sync(device):
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
-def timeit(fn, device, repeats=5, warmup=1) -> float:
-    "Median seconds of fn()."
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        _sync(device); t0 = time.perf_counter(); fn(); _sync(device)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from encdec_lib.transformer import MultiHeadAttention, Transformer, scaled_dot_product_attention
 
 
 def bench_mha(device, B, L, D, H, repeats):
@@ -54,7 +38,7 @@ def bench_mha(device, B, L, D, H, repeats):
             out.sum().backward()
         rows.append((name, timeit(run, device, repeats)))
     t_ref = rows[0][1]
-    lines = [f"| module | forward + backward (ms) | ratio to nn.MultiheadAttention |", "|---|---|---|"]
+    lines = ["| module | forward + backward (ms) | ratio to nn.MultiheadAttention |", "|---|---|---|"]
     lines += [f"| {n} | {t * 1e3:.2f} | {t / t_ref:.2f}x |" for n, t in rows]
     return f"Multi-head self-attention, batch {B}, length {L}, d_model {D}, {H} heads, padding mask, float32, median of {repeats}.\n\n" + "\n".join(lines)
 
@@ -114,13 +98,7 @@ def bench_length(device, lengths, B, H, d_k, repeats):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
-    ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
-    ap.add_argument("--quick", action=argparse.BooleanOptionalAction, default=None,
-                    help="small sizes (default: on a CPU; --no-quick for the full sizes)")
-    ap.add_argument("--repeats", type=int, default=5, help="timed runs per measurement (median)")
-    ap.add_argument("--out", default=None, help="also write the tables (with their settings) to this file")
+    ap = benchmark_arguments(__doc__.splitlines()[0], repeats=5, out_help="also write the tables (with their settings) to this file")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
