@@ -9,24 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+from style import ATT, CTX, DEC, ENC, arrow, box, figure, save
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
-
-ENC, DEC, CTX, ATT = "#4C72B0", "#DD8452", "#55A868", "#C44E52"
 N, T = 3, 3  # source and target steps drawn
-
-
-def box(ax, x, y, text, color, w=0.85, h=0.6):
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03", fc=color, ec="none", alpha=0.9))
-    ax.text(x, y, text, ha="center", va="center", color="white", fontsize=16)
-
-
-def arrow(ax, a, b, color="#444444", style="-|>", rad=0.0, lw=1.3, alpha=1.0):
-    ax.add_patch(FancyArrowPatch(a, b, arrowstyle=style, mutation_scale=10, color=color, lw=lw, alpha=alpha,
-                                 connectionstyle=f"arc3,rad={rad}", shrinkA=14, shrinkB=14))
 
 
 def panel(ax, mode: str, title: str) -> None:
@@ -63,7 +48,7 @@ def panel(ax, mode: str, title: str) -> None:
 
 
 def main(out: Path = Path(__file__).with_name("connections.svg")) -> Path:
-    fig, axes = plt.subplots(1, 3, figsize=(15, 3.6), facecolor="white")
+    fig, axes = figure(15, 3.6, ncols=3)
     for ax, (mode, title) in zip(axes, [("init", "(a) context as the initial state"),
                                         ("every_step", "(b) context at every step"),
                                         ("attention", "(c) attention")]):
@@ -71,9 +56,7 @@ def main(out: Path = Path(__file__).with_name("connections.svg")) -> Path:
     for ax in axes:
         ax.text(1, -1.3, "encoder", ha="center", color=ENC, fontsize=14); ax.text(N + 2, -1.3, "decoder", ha="center", color=DEC, fontsize=14)
     fig.tight_layout()
-    fig.savefig(out, facecolor="white", metadata={"Date": None})
-    plt.close(fig)
-    return out
+    return save(fig, out)
 
 
 if __name__ == "__main__":
