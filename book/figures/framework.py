@@ -21,7 +21,7 @@ def chain(ax, xs):
 
 
 def main(out: Path = Path(__file__).with_suffix(".svg")) -> Path:
-    fig, ax = figure(10.5, 4.4)
+    fig, ax = figure(10, 4.2)
     canvas(ax, (-0.75, 10.55), (-2.05, 2.6))
     for j, (x, i) in enumerate(zip(XE, ["1", "2", "", "S"])):
         if j == DOTS:

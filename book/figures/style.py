@@ -25,7 +25,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangl
 ENC, DEC, CTX, ATT = "#4C72B0", "#DD8452", "#55A868", "#C44E52"
 GREY, INK, CARD = "#A0A0A0", "#444444", "white"
 FONT = 16  # labels in boxes and math; SMALL for annotations; both legible at the displayed width
-SMALL = 14
+SMALL = 15
 
 plt.rcParams["svg.hashsalt"] = "encdec-figures"  # the ids of clip paths, the same on every run
 plt.rcParams["svg.fonttype"] = "path"  # text as paths: no font needed to read the figure
