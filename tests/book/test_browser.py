@@ -48,7 +48,7 @@ def browser():
 
 def open_page(browser, path: str):
     "Open a built page; wait for MathJax to typeset. Returns (page, external requests)."
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1400, "height": 900})  # a laptop's browser window
     external = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
     page.goto((HTML / f"{path}.html").as_uri())
@@ -88,7 +88,66 @@ def test_page_renders(browser, path):
         text = page.evaluate("() => document.querySelector('article').innerText")
         assert "#|" not in text, "an nbdev directive is shown"
         assert "<Axes" not in text and "<Figure size" not in text, "a plot's repr is printed instead of hidden"
+    check_layout_and_debris(page, path)
     page.close()
+
+
+# what a reader should never see on a page: return values of plotting calls, reStructuredText that was
+# not rendered, template arithmetic, errors of a failed download
+DEBRIS = {
+    "a matplotlib return value": re.compile(r"^(Text\(-?\d|\[<matplotlib\.|<matplotlib\.|\(-?\d[\d.]*, -?\d[\d.]*\)$|<Axes|<Figure size)", re.M),
+    "raw reStructuredText": re.compile(r"^\s*\.\. \w[\w-]*::|:(class|meth|func|attr|mod|obj):`"),
+    "arithmetic left in the text": re.compile(r"\b\d+ [−-] \d+ (and|to) \d+\b|\(\d+ [−-] \d+ to \d+\)"),
+    "an error a reader was not meant to see": re.compile(r"Traceback \(most recent call last\)|URLError|urlopen error"),
+}
+
+
+def layout_problems(page) -> dict:
+    "Display equations and tables wider than the article (cut off or scrolled); private names in headings."
+    return page.evaluate("""() => {
+        const article = document.querySelector('article') || document.body;
+        const width = article.getBoundingClientRect().width;
+        const label = e => (e.innerText || e.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 80);
+        const wide = e => e.scrollWidth > e.clientWidth + 2 || e.getBoundingClientRect().width > width + 2;
+        const equations = Array.from(article.querySelectorAll('mjx-container[display="true"]'))
+            .filter(e => { const box = e.querySelector('mjx-math') || e;
+                           return wide(e) || box.getBoundingClientRect().width > e.getBoundingClientRect().width + 2
+                                  || box.getBoundingClientRect().width > width + 2; })
+            .map(e => e.getAttribute('aria-label') || label(e));
+        const tables = Array.from(article.querySelectorAll('table'))
+            .filter(t => !t.closest('.cell_output, .output'))
+            .filter(t => t.scrollWidth > t.clientWidth + 2 || t.getBoundingClientRect().width > width + 2
+                         || (t.parentElement && t.parentElement.scrollWidth > t.parentElement.clientWidth + 2))
+            .map(t => label(t.querySelector('tr') || t));
+        const headings = Array.from(article.querySelectorAll('h1, h2, h3, h4'))
+            .map(label).filter(t => /(^|[.\\s])_[A-Za-z]\\w*\\./.test(t));
+        return {equations, tables, headings};
+    }""")
+
+
+def check_layout_and_debris(page, path: str) -> None:
+    "At 1400 px nothing is cut off or scrolled sideways, and no debris is printed (prose and outputs, not code)."
+    problems = {k: v for k, v in layout_problems(page).items() if v}
+    text = page.evaluate("""() => { const a = (document.querySelector('article') || document.body).cloneNode(true);
+        a.querySelectorAll('.cell_input, script').forEach(e => e.remove()); return a.innerText; }""")
+    found = {what: m.group(0) for what, pattern in DEBRIS.items() if (m := pattern.search(text))}
+    assert not problems, f"{path}: wider than the page at 1400 px: {problems}"
+    assert not found, f"{path}: debris on the page: {found}"
+
+
+@pytest.mark.parametrize("path", [f"book/api/{p.stem}" for p in sorted((HTML / "book" / "api").glob("*.html"))])
+def test_api_page_not_clipped_and_no_debris(browser, path):
+    page, _ = open_page(browser, path)
+    check_layout_and_debris(page, path)
+    page.close()
+
+
+def test_debris_patterns_catch_what_they_name():
+    assert DEBRIS["a matplotlib return value"].search("Text(0.5, 1.0, 'title')")
+    assert DEBRIS["a matplotlib return value"].search("<matplotlib.colorbar.Colorbar at 0x7f>")
+    assert DEBRIS["raw reStructuredText"].search(".. note::\n  a note") and DEBRIS["raw reStructuredText"].search("see :class:`Foo`")
+    assert DEBRIS["arithmetic left in the text"].search("lengths 10 − 1 and 10")
+    assert not any(p.search("The model reaches 0.97 on lengths 8 to 10.") for p in DEBRIS.values())
 
 
 class _Links(HTMLParser):
