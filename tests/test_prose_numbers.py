@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # removed before looking for digits: where numbers are allowed
 NOT_PROSE = [
-    re.compile(r"^(```|~~~).*?^\1", re.S | re.M),  # fenced blocks: code, and directives' options
     re.compile(r"\$\$.*?\$\$", re.S),  # display math
     re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S),  # math environments
     re.compile(r"(?<!\\)\$[^$]+?(?<!\\)\$"),  # inline math (may wrap a line)
@@ -52,9 +51,28 @@ NAMES = [
 DIGIT = re.compile(r"\d[\d,.]*")
 
 
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(\{[\w:-]+\})?")
+
+
+def without_code(markdown: str) -> str:
+    "`markdown` without its fenced code blocks; a directive's body (an Errata box, a caption) is prose and stays."
+    kept, fences = [], []  # fences: the open fences, innermost last, each (marker, is code)
+    for line in markdown.splitlines():
+        m = FENCE.match(line)
+        if m and fences and m.group(1) == fences[-1][0] and not m.group(2) and not line.strip()[len(m.group(1)):]:
+            fences.pop()  # a closing fence
+            continue
+        if m and not (fences and fences[-1][1]):
+            fences.append((m.group(1), m.group(2) is None))  # an opening fence: code unless {directive}
+            continue
+        if not any(is_code for _, is_code in fences):
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def typed_numbers(markdown: str) -> list[str]:
     "The numbers typed in `markdown`'s prose (with a little context each), empty when there are none."
-    text = markdown
+    text = without_code(markdown)
     for pattern in NOT_PROSE + NAMES:
         text = pattern.sub(" ", text)
     found = []
@@ -96,3 +114,8 @@ def test_scanner_allows_names_glue_math_and_code():
                "with $d_k = 64$ and `batch_size=32` on Multi30k in float64, ISO 8601, 04_attention;\n"
                "1. first item\n## Experiment 2: a real corpus\n(1) one, (2) two.")
     assert typed_numbers(allowed) == []
+
+
+def test_scanner_reads_directive_bodies_and_skips_code():
+    box = "```{admonition} Errata\n:class: warning\nThe document claims 0.98.\n```\n```python\nx = 0.98\n```\n"
+    assert typed_numbers(box) == ["The document claims 0.98."]

@@ -1,8 +1,8 @@
 """The `exercise-index` directive: a list of every exercise of the book, linked to its chapter.
 
-It reads each chapter notebook of the book and collects the numbered items under
-its `## Exercises` heading (across markdown cells, until the next heading of level <= 2). Each
-item is listed by its bold title, or else by its first sentence.
+It reads each chapter notebook of the book and collects its exercises: every exercise is a
+heading `### Exercise N: title` with the label `(exercise-MODULE-N)=` above it, so that the index
+links to the exercise itself (a missing label is a broken reference, which fails the build).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
-ITEM = re.compile(r"^(\d+)\.\s+(.*)")
+EXERCISE = re.compile(r"^\((exercise-[\w-]+)\)=\s*\n###\s+Exercise\s+(\d+):\s*(.+)$", re.M)
 
 
 def chapters(env) -> list[str]:
@@ -23,35 +23,15 @@ def chapters(env) -> list[str]:
     return sorted(d for d in env.found_docs if (srcdir / f"{d}.ipynb").exists())
 
 
-def exercises(notebook: Path) -> list[str]:
-    "The exercises of a chapter notebook: one short title per numbered item under '## Exercises'."
+def exercises(notebook: Path) -> list[tuple[str, str]]:
+    "The exercises of a chapter notebook: (label, title) of each, in order."
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    found, inside = [], False
+    found = []
     for cell in nb["cells"]:
-        if cell["cell_type"] != "markdown":
-            continue
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        for line in source.splitlines():
-            heading = re.match(r"^(#+)\s+(.*)", line)
-            if heading:
-                level = len(heading.group(1))
-                if re.search(r"exercises?\b", heading.group(2), re.I):
-                    inside = True
-                elif level <= 2:
-                    inside = False
-                continue
-            item = ITEM.match(line) if inside else None
-            if item:
-                found.append(title_of(item.group(2)))
+        if cell["cell_type"] == "markdown":
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            found += [(m.group(1), m.group(3).strip()) for m in EXERCISE.finditer(source)]
     return found
-
-
-def title_of(text: str) -> str:
-    bold = re.match(r"\*\*(.+?)\*\*", text)
-    if bold:
-        return bold.group(1).rstrip(".")
-    sentence = re.split(r"(?<=[.?!])\s", text, maxsplit=1)[0]
-    return sentence if len(sentence) <= 140 else sentence[:137].rsplit(" ", 1)[0] + " …"
 
 
 class ExerciseIndex(SphinxDirective):
@@ -67,8 +47,8 @@ class ExerciseIndex(SphinxDirective):
                 continue
             self.env.note_dependency(str(srcdir / f"{chapter}.ipynb"))
             lines += [f"## {{doc}}`/{chapter}`", ""]
-            for i, title in enumerate(items, 1):
-                lines.append(f"{i}. [{title}](/{chapter}.ipynb#exercises)")
+            for i, (label, title) in enumerate(items, 1):
+                lines.append(f"{i}. {{ref}}`{title} <{label}>`")
             lines.append("")
             total += len(items)
         if not total:

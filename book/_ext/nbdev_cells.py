@@ -10,7 +10,7 @@ mapped to tags that myst-nb understands.
 | `#| hide`            | the cell (code and output) is not shown        |
 | `#| echo: false`     | the code is not shown, the output is          |
 | `#| output: false`   | the output is not shown                        |
-| `#| code-fold: true` | the code is folded behind a toggle (solutions) |
+| `#| code-fold: true` | code and output are folded behind one toggle (solutions: the output would give the answer away) |
 | any other (`export`, `default_exp`, ...) | the line is removed   |
 
 A cell left with no code (e.g. only `#| default_exp core`) is not shown. The cells still run.
@@ -58,7 +58,7 @@ def tags_for(directives: list[tuple[str, str]], code: str) -> set[str]:
         elif key == "output" and value == "false":
             tags.add("remove-output")
         elif key == "code-fold" and value in ("true", "show"):
-            tags.add("hide-input")
+            tags.add("hide-cell")
     if not code.strip():
         tags.add("remove-input")
     return tags
