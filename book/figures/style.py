@@ -63,10 +63,10 @@ def frame(ax, x0, y0, x1, y1, color=INK, label=None, fontsize=SMALL, ls="--", lw
         ax.text(x0, y1 + pad + 0.05, label, ha="left", va="bottom", color=color, fontsize=fontsize)
 
 
-def arrow(ax, a, b, color=INK, style="-|>", rad=0.0, lw=1.3, alpha=1.0, shrinkA=14, shrinkB=14, ls="-"):
-    "An arrow from point a to point b (shrunk at both ends so that it stops at the boxes' edges)."
+def arrow(ax, a, b, color=INK, style="-|>", rad=0.0, lw=1.3, alpha=1.0, shrinkA=14, shrinkB=14, ls="-", **kw):
+    "An arrow from point a to point b (shrunk at both ends, in points, so that it stops at the boxes' edges)."
     ax.add_patch(FancyArrowPatch(a, b, arrowstyle=style, mutation_scale=10, color=color, lw=lw, alpha=alpha, ls=ls,
-                                 connectionstyle=f"arc3,rad={rad}", shrinkA=shrinkA, shrinkB=shrinkB))
+                                 connectionstyle=f"arc3,rad={rad}", shrinkA=shrinkA, shrinkB=shrinkB, **kw))
 
 
 def cell(ax, x, y, color, size=1.0, text=None, text_color="white", fontsize=SMALL, ec="white", lw=1.5):
