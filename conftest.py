@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def _is_nbval_cell(item) -> bool:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
-    outcome = yield
+    yield
     if _is_nbval_cell(item):
         cell = item.cell
         cell.outputs = list(item.test_outputs or [])

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .core import Decoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens, in_eval_mode, select_rows
-from .data import BOS_ID, EOS_ID, PAD_ID
+from .data import BOS_ID, PAD_ID
 from .seq2seq import Doc001Decoder, RNNDecoder, RNNEncoder, _top
 
 # %% auto #0

@@ -12,7 +12,6 @@ import time
 from functools import wraps
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -29,7 +28,7 @@ else:
 __all__ = ['PROFILES', 'FULL_PROFILE_FILE', 'NOT_RUN', 'NOT_FOUND', 'get_profile', 'by_profile', 'get_device', 'set_seed',
            'count_parameters', 'map_tensors', 'select_rows', 'eval_mode', 'in_eval_mode', 'to_device', 'EncoderOutput',
            'check_size', 'check_tokens', 'check_token_id', 'vocab_size_of', 'check_mask', 'Encoder', 'Decoder',
-           'EncoderDecoder', 'Connection', 'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule',
+           'EncoderDecoder', 'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule',
            'init_distributed', 'distributed_loader', 'find_full_profile', 'load_full_profile', 'glued_values',
            'full_profile_run', 'full_profile_value', 'glue_full_profile', 'profiles_table', 'show_profiles',
            'exact_match']
@@ -325,19 +324,6 @@ class EncoderDecoder(nn.Module):
             if done.all():
                 break
         return torch.stack(out, dim=1)  # (B, L)
-
-# %% ../nbs/00_core.ipynb #344a38bd
-class Connection(str, Enum):
-    "The three ways a decoder can read the encoder, and the chapter that builds each."
-    INIT_STATE = "init_state" # s_0 = h_S (Sutskever et al. 2014)
-    EVERY_STEP = "every_step" # h_S fed to every decoder step (Cho et al. 2014; document 001 §4.2)
-    ATTENTION = "attention" # c_t = sum_i alpha_{t,i} h_i (Bahdanau et al. 2015; documents 001 §4.3, 003)
-
-    @property
-    def chapter(self) -> str:
-        "The module of `encdec_lib` that implements this connection."
-        return {"init_state": "encdec_lib.seq2seq", "every_step": "encdec_lib.seq2seq",
-                "attention": "encdec_lib.attention"}[self.value]
 
 # %% ../nbs/00_core.ipynb #e51f7401
 @dataclass

@@ -7,7 +7,6 @@ import math
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from .core import EncoderDecoder, EncoderOutput, check_mask, check_token_id, check_tokens, in_eval_mode, map_tensors, select_rows, vocab_size_of

@@ -7,7 +7,7 @@ import copy
 import math
 import operator
 import time
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import torch
 import torch.nn.functional as F

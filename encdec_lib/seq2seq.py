@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Iterable
 
 import torch
 import torch.nn.functional as F
@@ -13,7 +13,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens, in_eval_mode, select_rows, vocab_size_of,
                              exact_match, get_device, to_device)
-from .data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch, Vocab
+from .data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch
 
 # %% auto #0
 __all__ = ['RNNEncoder', 'RNNDecoder', 'Doc001Decoder', 'teacher_forcing_logits', 'seq2seq_loss', 'perplexity', 'greedy',

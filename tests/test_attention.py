@@ -1,13 +1,11 @@
 "Tests of encdec_lib.attention: scores, masking, the attention decoder, 001's AttnDecoder, make_seq2seq."
-import math
-
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 from torch import nn
 
-from encdec_lib.core import Decoder, EncoderDecoder
+from encdec_lib.core import EncoderDecoder
 from encdec_lib.data import BOS_ID, PAD_ID, make_batch
 from encdec_lib.attention import (MODES, SCORES, Attention, AttentionDecoder, Doc001AttnDecoder, attention_weights,
                                   hidden_for_budget, make_seq2seq, masked_softmax)

@@ -8,7 +8,7 @@ import torch
 from hypothesis import given, settings, strategies as st
 from sklearn.decomposition import PCA as SkPCA
 
-from encdec_lib.autoencoder import (PCA, ConvAutoencoder, LinearAutoencoder, MLPAutoencoder, check_data, pca_fit,
+from encdec_lib.autoencoder import (PCA, ConvAutoencoder, LinearAutoencoder, MLPAutoencoder, pca_fit,
                                     pca_inverse_transform, pca_transform, principal_angles, reconstruction_error)
 
 

@@ -3,7 +3,6 @@ benchmark-only extra, and the peer model computes the same function as the cours
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ torch.set_num_threads(1)
 
 
 def test_transformers_is_a_benchmark_only_extra():
-    from setuptools.dist import Distribution  # noqa: F401  (setuptools is what setup.py uses)
+    importlib.import_module("setuptools")  # before distutils: setup.py runs under setuptools
     import distutils.core
     dist = distutils.core.run_setup(str(ROOT / "setup.py"), stop_after="init")
     assert any(r.startswith("transformers") for r in dist.extras_require["bench"])

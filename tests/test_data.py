@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import torch
 
-from encdec_lib import data
 from encdec_lib.data import MNIST_SHA256, MNIST_SPLITS, download_mnist, find_mnist, load_mnist, sha256_file
 
 HAVE_MNIST = find_mnist() is not None

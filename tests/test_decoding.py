@@ -1,6 +1,5 @@
 "Tests of encdec_lib.decoding: search and sampling on toy, recurrent and Transformer models; filters; bad inputs."
 import itertools
-import math
 
 import pytest
 import torch

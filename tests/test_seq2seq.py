@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 from encdec_lib.core import Decoder, EncoderDecoder
-from encdec_lib.data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch, make_batch
+from encdec_lib.data import BOS_ID, PAD_ID, Seq2SeqBatch, make_batch
 from encdec_lib.seq2seq import (Doc001Decoder, RNNDecoder, RNNEncoder, exact_match_rate, greedy, perplexity,
                                 rnn_seq2seq, seq2seq_loss, teacher_forcing_logits)
 
@@ -167,7 +167,6 @@ def test_metrics_over_no_data_raise():
 
 @pytest.mark.parametrize("mode", ["train", "eval"])
 def test_evaluation_helpers_restore_the_mode_they_found(mode):
-    from encdec_lib.data import ParallelData
     torch.manual_seed(0)
     m = rnn_seq2seq(10, 10, 8, 12, dropout=0.1)
     getattr(m, mode)()
@@ -178,7 +177,6 @@ def test_evaluation_helpers_restore_the_mode_they_found(mode):
 
 def test_out_of_range_targets_name_the_argument_in_every_decoder():
     from encdec_lib.attention import make_seq2seq
-    from encdec_lib.core import EncoderOutput
     torch.manual_seed(0)
     b = batch(V=10)
     for mode in ("init", "every_step", "attention", "doc001", "doc001_attn"):

@@ -6,7 +6,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from encdec_lib.core import EncoderOutput
 from encdec_lib.data import PAD_ID
 from encdec_lib.transformer import (MultiHeadAttention, PositionalEncoding, Transformer, TransformerDecoderLayer,
                                     TransformerEncoderLayer, causal_mask, scaled_dot_product_attention,
@@ -182,7 +181,7 @@ def test_positional_encoding():
 
 def test_doc003_preset():
     m = Transformer.doc003(100, 120)
-    enc_layer, dec_layer = m.encoder.layers[0], m.decoder.layers[0]
+    enc_layer = m.encoder.layers[0]
     assert len(m.encoder.layers) == len(m.decoder.layers) == 6
     assert enc_layer.self_attn.num_heads == 8 and enc_layer.self_attn.embed_dim == 512
     assert enc_layer.linear1.out_features == 2048 and enc_layer.dropout.p == 0.1

@@ -19,7 +19,13 @@ import time
 
 from settings import ROOT, toc_notebooks
 
-from encdec_lib.core import get_profile
+
+def get_profile() -> str:
+    "The profile the notebooks will run in (encdec_lib.core.get_profile's rule), without importing torch here."
+    profile = os.environ.get("ENCDEC_PROFILE", "").strip().lower()
+    if profile in ("fast", "full"):
+        return profile
+    return "full" if shutil.which("nvidia-smi") and subprocess.run(["nvidia-smi", "-L"], capture_output=True).returncode == 0 else "fast"
 
 # seconds per notebook cell (nbval's default is 2000): minutes in the fast profile; the full
 # profile's training cells may take longer
