@@ -3,7 +3,7 @@
 
     python book/figures/connections.py      # writes book/figures/connections.svg
 
-The notation is the book's: encoder states h_1..h_N, decoder states s_t, context c (or c_t), outputs y_t.
+The notation is the book's: encoder states h_1..h_S, decoder states s_t, context c (or c_t), outputs y_t.
 The figure is drawn on a white card, so that it reads the same in the light and the dark theme."""
 from __future__ import annotations
 
@@ -29,17 +29,17 @@ def panel(ax, mode: str, title: str) -> None:
         arrow(ax, (x, 0), (x, 0.95))
         if t:
             arrow(ax, (x - 1, 0), (x, 0))
-    if mode == "init":  # (a): c = h_N is s_0
+    if mode == "init":  # (a): c = h_S is s_0
         arrow(ax, (xs_enc[-1], 0), (xs_dec[0], 0), color=CTX, lw=2)
-        ax.text((xs_enc[-1] + xs_dec[0]) / 2, 0.25, "$c = h_N$", ha="center", color=CTX, fontsize=16)
-    elif mode == "every_step":  # (b): c = h_N into every step
-        box(ax, N, 1.9, "$c = h_N$", CTX, w=1.2)
+        ax.text((xs_enc[-1] + xs_dec[0]) / 2, 0.5, "$c = h_S$", ha="center", color=CTX, fontsize=16)
+    elif mode == "every_step":  # (b): c = h_S into every step
+        box(ax, N, 1.9, "$c = h_S$", CTX, w=1.2)
         arrow(ax, (xs_enc[-1], 0), (N, 1.9), color=CTX, lw=1.5)
         for x in xs_dec:
             arrow(ax, (N, 1.9), (x, 0), color=CTX, lw=1.5, rad=0.15)
     else:  # (c): c_t = sum_i alpha_ti h_i, recomputed at every step (drawn for step 2)
         x2 = xs_dec[1]
-        box(ax, x2 - 0.9, 1.9, "$c_2 = \\sum_i \\alpha_{2i} h_i$", ATT, w=2.0)
+        box(ax, x2 - 0.9, 1.9, "$c_2 = \\sum_i \\alpha_{2i} h_i$", ATT, w=2.6, h=0.75)
         for i, x in enumerate(xs_enc):
             arrow(ax, (x, 0), (x2 - 0.9, 1.9), color=ATT, lw=0.8 + 1.2 * (i == 1), alpha=0.5 + 0.5 * (i == 1), rad=-0.1)
         arrow(ax, (x2 - 1, 0), (x2 - 0.9, 1.9), color=ATT, style="-|>", lw=1, rad=0.2)  # s_1 scores the h_i
@@ -48,7 +48,7 @@ def panel(ax, mode: str, title: str) -> None:
 
 
 def main(out: Path = Path(__file__).with_name("connections.svg")) -> Path:
-    fig, axes = figure(15, 3.6, ncols=3)
+    fig, axes = figure(6.2, 9.6, nrows=3)  # stacked: legible at the width of the text column
     for ax, (mode, title) in zip(axes, [("init", "(a) context as the initial state"),
                                         ("every_step", "(b) context at every step"),
                                         ("attention", "(c) attention")]):
