@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import torch
 from torch import Tensor, nn
+from .core import check_size
 
 # %% auto #0
 __all__ = ['check_data', 'check_k', 'PCA', 'pca_fit', 'pca_transform', 'pca_inverse_transform', 'reconstruction_error',
@@ -37,8 +38,7 @@ def check_k(k:int, # requested number of components (the code size)
             name:str="X", # the data's argument name, for the error message
            ) -> None:
     "Raise a `ValueError` naming `k` unless 1 <= k <= min(N, D)."
-    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-        raise ValueError(f"k must be an int >= 1, got {k!r}")
+    check_size("k", k)
     N, D = X.shape
     if k > D:
         raise ValueError(f"k={k} is larger than the dimension D={D} of {name} {tuple(X.shape)}; expected 1 <= k <= min(N, D) = {min(N, D)}")
@@ -141,8 +141,7 @@ class LinearAutoencoder(nn.Module):
                  bias:bool=True, # learn b_e and b_d
                 ):
         super().__init__()
-        if not isinstance(in_features, int) or in_features < 1:
-            raise ValueError(f"in_features must be an int >= 1, got {in_features!r}")
+        check_size("in_features", in_features)
         if not isinstance(k, int) or not 1 <= k <= in_features:
             raise ValueError(f"k must be an int with 1 <= k <= in_features={in_features}, got {k!r}")
         self.in_features, self.k = in_features, k
@@ -199,10 +198,8 @@ class MLPAutoencoder(nn.Module):
                  sigmoid_output:bool=True, # squash reconstructions into (0, 1)
                 ):
         super().__init__()
-        if not isinstance(in_features, int) or in_features < 1:
-            raise ValueError(f"in_features must be an int >= 1, got {in_features!r}")
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be an int >= 1, got {k!r}")
+        check_size("in_features", in_features)
+        check_size("k", k)
         if any(not isinstance(h, int) or h < 1 for h in hidden):
             raise ValueError(f"hidden must be a tuple of ints >= 1, got {hidden!r}")
         self.in_features, self.k = in_features, k
@@ -231,8 +228,7 @@ class ConvAutoencoder(nn.Module):
                  in_channels:int=1, # C
                 ):
         super().__init__()
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be an int >= 1, got {k!r}")
+        check_size("k", k)
         if not channels or any(not isinstance(c, int) or c < 1 for c in channels):
             raise ValueError(f"channels must be a non-empty tuple of ints >= 1, got {channels!r}")
         if not isinstance(image_size, int) or image_size < 1 or image_size % 2 ** len(channels):

@@ -157,11 +157,12 @@ def _compiling() -> bool:
     return bool(is_compiling())
 
 def check_size(name:str, # argument name, for the error message
-               value:Any, # a size: a vocabulary, a width, a number of layers, ...
+               value:Any, # a size: a vocabulary, a width, a number of layers, a count, ...
+               minimum:int=1, # the smallest value allowed (0 for counts and ids)
               ) -> int:
-    "Return `value`; a `ValueError` naming `name` unless it is an int >= 1 (not a bool)."
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    "Return `value`; a `ValueError` naming `name` unless it is an int >= `minimum` (a bool is not an int here)."
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
     return int(value)
 
 def check_tokens(name:str, # argument name, for the error message
@@ -306,8 +307,7 @@ class EncoderDecoder(nn.Module):
                      ) -> Tensor:
         "Greedy decoding: (B, L) generated ids, L <= max_len, each row ending at its first <eos>."
         check_tokens("src", src); check_mask("src_mask", src_mask, src)
-        if not isinstance(max_len, int) or max_len < 1:
-            raise ValueError(f"max_len must be an int >= 1, got {max_len!r}")
+        check_size("max_len", max_len)
         V = vocab_size_of(self.decoder)
         bos_id, eos_id = check_token_id("bos_id", bos_id, V), check_token_id("eos_id", eos_id, anywhere=True)
         pad_id = eos_id if pad_id is None else check_token_id("pad_id", pad_id, V)
@@ -441,8 +441,7 @@ def fit(model:nn.Module, # the model to train (moved to `device`); may be wrappe
         progress:bool=True, # show a tqdm progress bar
        ) -> History:
     "Train `model` for `epochs` epochs; return the loss history."
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+    check_size("epochs", epochs)
     if clip_norm is not None and not clip_norm > 0:
         raise ValueError(f"clip_norm must be > 0 or None, got {clip_norm!r}")
     device = get_device(device)
@@ -513,8 +512,7 @@ def linear_schedule(optimizer:torch.optim.Optimizer, # its learning rate is the 
                    ) -> torch.optim.lr_scheduler.LambdaLR:
     "Linear warm-up, constant, then linear decay to 0 at `total_steps` (pass it to `fit(scheduler=...)`)."
     decay_start = warmup_steps if decay_start is None else decay_start
-    if not isinstance(total_steps, int) or total_steps < 1:
-        raise ValueError(f"total_steps must be an int >= 1, got {total_steps!r}")
+    check_size("total_steps", total_steps)
     if not 0 <= warmup_steps <= decay_start < total_steps:
         raise ValueError(f"need 0 <= warmup_steps <= decay_start < total_steps, got warmup_steps={warmup_steps}, "
                          f"decay_start={decay_start}, total_steps={total_steps}")

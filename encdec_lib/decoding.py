@@ -9,7 +9,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from .core import EncoderDecoder, EncoderOutput, check_mask, check_token_id, check_tokens, in_eval_mode, map_tensors, select_rows, vocab_size_of
+from .core import EncoderDecoder, EncoderOutput, check_mask, check_size, check_token_id, check_tokens, in_eval_mode, map_tensors, select_rows, vocab_size_of
 from .data import BOS_ID, EOS_ID, PAD_ID
 
 # %% auto #0
@@ -39,8 +39,7 @@ def check_top_p(top_p:float, # must be in (0, 1]
 def check_max_length(max_length:int, # must be an int >= 1
                      ) -> None:
     "Raise a ValueError unless max_length is an int >= 1."
-    if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
-        raise ValueError(f"max_length must be an int >= 1, got {max_length!r}")
+    check_size("max_length", max_length)
 
 def temperature_scale(logits:Tensor, # (..., |V|) logits
                       temperature:float, # T > 0; T < 1 sharpens, T > 1 flattens
@@ -166,8 +165,7 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
                ) -> tuple[Tensor, Tensor]:
     "Batched beam search: all B·k hypotheses advance in one decoder step. Returns the best (B, L) ids and their (B,) scores."
     check_max_length(max_length)
-    if isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1:
-        raise ValueError(f"beam_size must be an int >= 1, got {beam_size!r}")
+    check_size("beam_size", beam_size)
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not math.isfinite(alpha):
         raise ValueError(f"alpha must be a finite number (the length-penalty exponent), got {alpha!r}")
     bos_id, eos_id, pad_id = _special_ids(model, bos_id, eos_id, pad_id)
@@ -235,8 +233,7 @@ def sample(model:EncoderDecoder, # any model with the course's Encoder/Decoder i
           ) -> Tensor:
     "Ancestral sampling, ŷ_t ~ softmax(filter(z_t)): (B·num_samples, L) ids, <pad> after each row's <eos>."
     check_max_length(max_length); check_temperature(temperature); check_top_k(top_k); check_top_p(top_p)
-    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-        raise ValueError(f"num_samples must be an int >= 1, got {num_samples!r}")
+    check_size("num_samples", num_samples)
     bos_id, eos_id, pad_id = _special_ids(model, bos_id, eos_id, pad_id)
     enc, state = _start(model, src, src_mask, num_samples)
     N = src.size(0) * num_samples

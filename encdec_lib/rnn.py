@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
+from .core import check_size
 
 # %% auto #0
 __all__ = ['rnn_cell', 'rnn_cell_concat', 'lstm_cell', 'gru_cell', 'RNNCell', 'LSTMCell', 'GRUCell', 'RNN', 'LSTM', 'GRU',
@@ -20,11 +21,6 @@ __all__ = ['rnn_cell', 'rnn_cell_concat', 'lstm_cell', 'gru_cell', 'RNNCell', 'L
            'time_forward_backward', 'benchmark_layers', 'markdown_table']
 
 # %% ../nbs/01_rnn.ipynb #e532c5e8
-def _check_size(name:str, value:int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    return value
-
 def _check_cell_args(cell:str, # class name, for the message
                      x:Tensor, # (B, input_size) or (input_size,)
                      states:Sequence[Tensor]|None, # each (B, hidden_size) or (hidden_size,)
@@ -132,8 +128,8 @@ class _CellBase(nn.Module):
                  bias:bool=True, # use bias_ih and bias_hh
                  device=None, dtype=None):
         super().__init__()
-        self.input_size = _check_size("input_size", input_size)
-        self.hidden_size = _check_size("hidden_size", hidden_size)
+        self.input_size = check_size("input_size", input_size)
+        self.hidden_size = check_size("hidden_size", hidden_size)
         self.bias = bias
         G, fk = self.n_gates, dict(device=device, dtype=dtype)
         self.weight_ih = nn.Parameter(torch.empty(G * hidden_size, input_size, **fk))  # W_xh, (G*H, D)
@@ -258,9 +254,9 @@ class _RNNBase(nn.Module):
                  batch_first:bool=False, dropout:float=0.0, bidirectional:bool=False,
                  fast:bool=True, device=None, dtype=None):
         super().__init__()
-        self.input_size = _check_size("input_size", input_size)
-        self.hidden_size = _check_size("hidden_size", hidden_size)
-        self.num_layers = _check_size("num_layers", num_layers)
+        self.input_size = check_size("input_size", input_size)
+        self.hidden_size = check_size("hidden_size", hidden_size)
+        self.num_layers = check_size("num_layers", num_layers)
         if not isinstance(dropout, (int, float)) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
             raise ValueError(f"dropout must be a number in [0, 1], got {dropout!r}")
         self.bias, self.batch_first, self.bidirectional = bool(bias), bool(batch_first), bool(bidirectional)
@@ -626,7 +622,7 @@ class SequenceClassifier(nn.Module):
             raise ValueError("rnn must be built with batch_first=True: the classifier takes x of shape (B, T, D)")
         self.rnn = rnn
         dirs = 2 if rnn.bidirectional else 1
-        self.out = nn.Linear(dirs * rnn.hidden_size, _check_size("num_classes", num_classes))  # W_dec, b
+        self.out = nn.Linear(dirs * rnn.hidden_size, check_size("num_classes", num_classes))  # W_dec, b
 
     def forward(self,
                 x:Tensor, # (B, T, D) sequences, e.g. (B, 28, 28) image rows
@@ -648,7 +644,7 @@ def time_forward_backward(module:nn.Module, # a recurrent layer
                           warmup:int=1, # untimed runs first
                          ) -> float:
     "Median wall-clock seconds of one forward pass plus backward of sum(output)."
-    _check_size("repeats", repeats)
+    check_size("repeats", repeats)
     times = []
     for i in range(warmup + repeats):
         module.zero_grad(set_to_none=True)

@@ -304,8 +304,7 @@ class PositionalEncoding(nn.Module):
                 offset:int=0, # position of x[:, 0] (incremental decoding)
                ) -> Tensor:
         "x + PE[offset : offset + L]: (B, L, D)."
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-            raise ValueError(f"offset must be an int >= 0 (the position of x[:, 0]), got {offset!r}")
+        check_size("offset", offset, minimum=0)
         if x.dim() != 3 or x.size(-1) != self.pe.size(1):
             raise ValueError(f"x has shape {tuple(x.shape)}, expected (B, L, {self.pe.size(1)})")
         if offset + x.size(1) > self.pe.size(0):
@@ -462,8 +461,7 @@ def causal_mask(T:int, # target length
                 device:torch.device|str|None=None, # where
                ) -> Tensor:
     "(T, T) bool, True above the diagonal: position i may not attend to j > i (torch.nn's convention)."
-    if isinstance(T, bool) or not isinstance(T, int) or T < 0:
-        raise ValueError(f"T must be an int >= 0 (the target length), got {T!r}")
+    check_size("T", T, minimum=0)
     return torch.ones(T, T, dtype=torch.bool, device=device).triu(1)
 
 def token_embedding(vocab_size:int, # number of tokens
