@@ -111,7 +111,7 @@ class AttnState(NamedTuple):
     prepared: Tensor|None = None # the attention's key projection, computed once per source
 
 class AttentionDecoder(Decoder):
-    "Mode (c): a recurrent decoder that attends over every encoder output at every step (001 §4.3)."
+    "Mode (c): a recurrent decoder that attends over every encoder output at every step (001 §4.3); gated, mode (e) (001 §9)."
     def __init__(self,
                  vocab_size:int, # target vocabulary size
                  emb_size:int, # embedding size E
@@ -122,6 +122,7 @@ class AttentionDecoder(Decoder):
                  cell:type[nn.Module]=nn.GRU, # recurrent network class
                  dropout:float=0.0, # dropout on embeddings
                  pad_id:int=PAD_ID, # padding id
+                 gated:bool=False, # mode (e): scale the context by a gate, c'_t = sigmoid(W_g [s_{t-1}; c_t] + b_g) * c_t
                 ):
         super().__init__()
         for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size), ("hidden_size", hidden_size),
@@ -134,6 +135,7 @@ class AttentionDecoder(Decoder):
         self.rnn = cell(emb_size + enc_size, hidden_size, num_layers=num_layers, batch_first=True)
         self.bridge = nn.Identity() if enc_size == hidden_size else nn.Sequential(nn.Linear(enc_size, hidden_size), nn.Tanh())
         self.out = nn.Linear(hidden_size + enc_size, vocab_size)  # W_out [s_t; c_t] + b_out
+        self.gate = nn.Linear(hidden_size + enc_size, enc_size) if gated else None  # W_g, b_g
 
     def init_state(self, enc:EncoderOutput) -> AttnState:
         state = enc.state
@@ -147,6 +149,8 @@ class AttentionDecoder(Decoder):
 
     def step(self, y_prev:Tensor, state:AttnState, enc:EncoderOutput) -> tuple[Tensor, AttnState]:
         c, alpha = self.attention(_top(state.s), enc.outputs, enc.mask, state.prepared)  # (B, d_k), (B, S)
+        if self.gate is not None:  # c'_t = sigmoid(W_g [s_{t-1}; c_t] + b_g) * c_t, elementwise
+            c = torch.sigmoid(self.gate(torch.cat([_top(state.s), c], -1))) * c
         x = torch.cat([self.dropout(self.embed(y_prev)), c], -1).unsqueeze(1)  # (B, 1, E + d_k)
         out, s = self.rnn(x, state.s)  # (B, 1, H)
         logits = self.out(torch.cat([out.squeeze(1), c], -1))  # (B, |V|)
@@ -234,21 +238,21 @@ class Doc001AttnDecoder(Decoder):
         return Doc001State(select_rows(state.s, index, n, 1, keep), *select_rows(state[1:], index, n, 0, keep))
 
 # %% ../nbs/04_attention.ipynb #a1d13b4a
-MODES = ("init", "every_step", "attention", "doc001_attn", "doc001")
+MODES = ("init", "every_step", "attention", "doc001_attn", "doc001", "gated")
 
 def make_seq2seq(mode:str, # one of MODES
                  src_vocab:int, # source vocabulary size
                  tgt_vocab:int, # target vocabulary size
                  emb_size:int=32, # embedding size (ignored by the doc001 modes: they use hidden_size)
                  hidden_size:int=64, # hidden size
-                 score:str="additive", # attention score, mode "attention"
+                 score:str="additive", # attention score, modes "attention" and "gated"
                  cell:type[nn.Module]=nn.GRU, # recurrent network, modes (a)-(c)
                  bidirectional:bool=False, # bidirectional encoder, modes (a)-(c)
                  max_length:int|None=None, # the doc001_attn decoder's max_length
                  num_layers:int=1, # layers, modes (a)-(c)
                  dropout:float=0.0, # dropout
                 ) -> EncoderDecoder:
-    "An encoder-decoder in connection mode (a) init, (b) every_step, (c) attention or (d) doc001/doc001_attn."
+    "An encoder-decoder in connection mode (a) init, (b) every_step, (c) attention, (d) doc001/doc001_attn or (e) gated."
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}, expected one of {MODES}")
     if mode.startswith("doc001"):
@@ -259,8 +263,9 @@ def make_seq2seq(mode:str, # one of MODES
             raise ValueError("mode='doc001_attn' needs max_length")
         return EncoderDecoder(enc, Doc001AttnDecoder(hidden_size, tgt_vocab, max_length, dropout_p=dropout))
     enc = RNNEncoder(src_vocab, emb_size, hidden_size, num_layers, cell, bidirectional, dropout)
-    if mode == "attention":
-        dec = AttentionDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, score, num_layers, cell, dropout)
+    if mode in ("attention", "gated"):
+        dec = AttentionDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, score, num_layers, cell, dropout,
+                               gated=mode == "gated")
     else:
         dec = RNNDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, mode, num_layers, cell, dropout)
     return EncoderDecoder(enc, dec)

@@ -186,14 +186,15 @@ def run_chapter(path: Path, record_path: Path, cell_timeout: int, profile: str, 
     from encdec_lib.core import glued_values
 
     chapter = chapter_name(path)
-    print(f"{now()}  {chapter}: executing ({profile} profile, {threads} thread{'s' if threads != 1 else ''}) ...", flush=True)
+    started, commit = now(), commit_words()  # the notebook as it is now is what runs, however long it takes
+    print(f"{started}  {chapter}: executing ({profile} profile, {threads} thread{'s' if threads != 1 else ''}) at {commit} ...", flush=True)
     nb, seconds, error = execute(path, cell_timeout, profile, threads)
     dest = EXECUTED / f"{chapter}.ipynb" if not Path(chapter).is_absolute() else EXECUTED / "other" / path.name
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
     # what glue_full_profile glued (<name>_full, <chapter>_full_run) is the record read back, not a result
     values = {k: v for k, v in glued_values(json.loads(nbformat.writes(nb))).items() if not k.endswith(("_full", "_full_run"))}
-    run = {"device": device_words(threads), "date": now(), "commit": commit_words(), "seconds": round(seconds, 1),
+    run = {"device": device_words(threads), "date": started, "commit": commit, "seconds": round(seconds, 1),
            "passed": error is None, "profile": profile, "threads": threads}
     if error is not None:
         run["error"] = error
