@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .core import Decoder, Encoder, EncoderDecoder, EncoderOutput, check_size
-from .data import BOS_ID, EOS_ID, PAD_ID, Vocab, load_mnist, pad_batch, word_tokenize
+from .core import Encoder, EncoderDecoder, EncoderOutput, check_size
+from .data import BOS_ID, EOS_ID, PAD_ID, Vocab, load_mnist, pad_batch
 from .transformer import sinusoidal_encoding
 
 # %% auto #0
