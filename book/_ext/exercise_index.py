@@ -48,7 +48,8 @@ class ExerciseIndex(SphinxDirective):
             self.env.note_dependency(str(srcdir / f"{chapter}.ipynb"))
             lines += [f"## {{doc}}`/{chapter}`", ""]
             for i, (label, title) in enumerate(items, 1):
-                lines.append(f"{i}. {{ref}}`{title} <{label}>`")
+                text = title.replace("`", "")  # a role's text cannot hold backticks (code in a title)
+                lines.append(f"{i}. {{ref}}`{text} <{label}>`")
             lines.append("")
             total += len(items)
         if not total:
