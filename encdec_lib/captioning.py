@@ -41,8 +41,9 @@ def strip_width(max_digits:int, # the most digits a strip holds
     return DIGIT_SIZES[1] * max_digits + 4
 
 def _check_count(name:str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= MAX_DIGITS:
-        raise ValueError(f"{name} must be an int in [1, {MAX_DIGITS}] (a number of digits), got {value!r}")
+    "A number of digits: `check_size`, and at most MAX_DIGITS."
+    if check_size(name, value) > MAX_DIGITS:
+        raise ValueError(f"{name} must be at most {MAX_DIGITS} (a number of digits), got {value!r}")
     return int(value)
 
 def make_strips(n:int, # number of strips (>= 1)
@@ -56,8 +57,7 @@ def make_strips(n:int, # number of strips (>= 1)
                ) -> Strips:
     "Strips of 1 to `max_digits` MNIST digits side by side (random size, gaps and height), captioned with their number in words; no leading zero."
     from num2words import num2words
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"n must be an int >= 1 (the number of strips), got {n!r}: an empty set of strips")
+    check_size("n", n)  # the number of strips: not an empty set
     max_digits, min_digits = _check_count("max_digits", max_digits), _check_count("min_digits", min_digits)
     if min_digits > max_digits:
         raise ValueError(f"min_digits={min_digits} is more than max_digits={max_digits}")
