@@ -23,7 +23,7 @@ __all__ = ['STRIP_HEIGHT', 'DIGIT_SIZES', 'GAPS', 'MAX_DIGITS', 'KINDS', 'Strips
 
 # %% ../nbs/08_captioning.ipynb #c70823cd
 STRIP_HEIGHT = 16 # pixels: every strip, and the canvas of the single digits the CNN is pretrained on
-DIGIT_SIZES = (12, 15) # inclusive range of the side, in pixels, of each digit (MNIST's 28 scaled down)
+DIGIT_SIZES = (14, 16) # inclusive range of the side, in pixels, of each digit (MNIST's 28 scaled down)
 GAPS = (-1, 3) # inclusive range of the horizontal gap between two digits (-1: they may touch)
 MAX_DIGITS = 9 # the most digits a strip may hold (num2words reads numbers far larger)
 
@@ -36,7 +36,7 @@ class Strips(NamedTuple):
 
 def strip_width(max_digits:int, # the most digits a strip holds
                ) -> int:
-    "The narrowest width that always fits `max_digits` digits of the largest size with gaps <= 0: 15 * max_digits + 4."
+    "The narrowest width that always fits `max_digits` digits of the largest size with gaps <= 0: DIGIT_SIZES[1] * max_digits + 4."
     _check_count("max_digits", max_digits)
     return DIGIT_SIZES[1] * max_digits + 4
 
