@@ -11,7 +11,10 @@ Extra arguments are passed to pytest (e.g. `-k core`, or `-x`).
 """
 from __future__ import annotations
 
+import json
 import os
+import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +33,39 @@ def get_profile() -> str:
 # seconds per notebook cell (nbval's default is 2000): minutes in the fast profile; the full
 # profile's training cells may take longer
 CELL_TIMEOUT = {"fast": 300, "full": 1800}
+TIMES = ROOT / "book" / "performance" / "notebook_times_cpu.md"  # the performance page's table, rewritten by a full fast run
+
+
+def previous_seconds(path=TIMES) -> dict[str, float]:
+    "Each notebook's duration in the last recorded run: {'nbs/01_rnn.ipynb': 111.7, ...}."
+    if not path.exists():
+        return {}
+    return {m.group(1): float(m.group(2)) for m in re.finditer(r"^\| `([^`]+\.ipynb)` \| ([\d.]+) \|$", path.read_text(), re.M)}
+
+
+def longest_first(notebooks: list[str], seconds: dict[str, float]) -> list[str]:
+    "The notebooks in decreasing order of their last duration (a new one first): the two workers finish together."
+    return sorted(notebooks, key=lambda nb: -seconds.get(nb, float("inf")))
+
+
+def cpu_name() -> str:
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return " ".join(line.split(":", 1)[1].split()[:2])  # e.g. "AMD EPYC"
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def write_times(durations: dict[str, float], workers: str, path=TIMES) -> None:
+    "Rewrite the performance page's table from this run's durations (kernel start and every cell)."
+    from importlib.metadata import version
+
+    rows = "\n".join(f"| `{nb}` | {sec:.1f} |" for nb, sec in sorted(durations.items()))
+    path.write_text(f"Profile `fast` on {cpu_name()}, {os.cpu_count()} cores; torch {version('torch')}; {workers} notebooks at a time "
+                    f"under `make test` (kernel start and every cell).\n\n| notebook | seconds |\n|---|---:|\n{rows}\n"
+                    f"| **total** | **{sum(durations.values()):.1f}** |\n")
 
 
 def main(argv: list[str]) -> int:
@@ -41,12 +77,13 @@ def main(argv: list[str]) -> int:
     executed = ROOT / "_build" / "executed"
     if executed.exists():
         shutil.rmtree(executed)
-    notebooks = [str(p.relative_to(ROOT)) for p in toc_notebooks()]
+    notebooks = longest_first([str(p.relative_to(ROOT)) for p in toc_notebooks()], previous_seconds())
     times = {}
     junit = ROOT / "_build" / "junit.xml"
 
     start = time.perf_counter()
-    pytest = [sys.executable, "-m", "pytest", "tests", "--ignore=tests/book", *notebooks, "--nbval-lax", "--nbval-current-env",
+    # the notebooks first, longest first: pytest-xdist hands out files in this order
+    pytest = [sys.executable, "-m", "pytest", *notebooks, "tests", "--ignore=tests/book", "--nbval-lax", "--nbval-current-env",
               f"--nbval-cell-timeout={CELL_TIMEOUT[get_profile()]}", "-n", workers, "--dist", "loadfile", "-q",
               f"--junitxml={junit}", *argv]
     print(f"profile {get_profile()}:", "$", " ".join(pytest), flush=True)
@@ -55,6 +92,9 @@ def main(argv: list[str]) -> int:
     if rc != 0:
         print(f"pytest failed (exit {rc}); the book is not built.")
         return rc
+    durations = json.loads((executed / "durations.json").read_text()) if (executed / "durations.json").exists() else {}
+    if not argv and get_profile() == "fast" and set(durations) == set(notebooks):  # a whole fast run: the page shows its times
+        write_times(durations, workers)
 
     start = time.perf_counter()
     rc = subprocess.run([sys.executable, str(ROOT / "tools" / "book.py"), "--executed", str(executed)],
