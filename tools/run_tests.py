@@ -103,7 +103,7 @@ def main(argv: list[str]) -> int:
     if rc == 0:
         start = time.perf_counter()
         book_junit = ROOT / "_build" / "junit-book.xml"
-        browser = [sys.executable, "-m", "pytest", "tests/book", "-q", f"--junitxml={book_junit}", *argv]
+        browser = [sys.executable, "-m", "pytest", "tests/book", "-q", "-n", workers, f"--junitxml={book_junit}", *argv]  # pages in parallel
         print("$", " ".join(browser), flush=True)
         rc = subprocess.run(browser, cwd=ROOT, env=dict(env, ENCDEC_BOOK_HTML=str(ROOT / "_build" / "test-book" / "_build" / "html"))).returncode
         times["browser check of the built book"] = time.perf_counter() - start
