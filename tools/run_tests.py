@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -33,7 +32,7 @@ def get_profile() -> str:
 # seconds per notebook cell (nbval's default is 2000): minutes in the fast profile; the full
 # profile's training cells may take longer
 CELL_TIMEOUT = {"fast": 300, "full": 1800}
-TIMES = ROOT / "book" / "performance" / "notebook_times_cpu.md"  # the performance page's table, rewritten by a full fast run
+TIMES = ROOT / "book" / "performance" / "notebook_times_cpu.md"  # the performance page's table (benchmarks/notebook_times.py)
 
 
 def previous_seconds(path=TIMES) -> dict[str, float]:
@@ -46,26 +45,6 @@ def previous_seconds(path=TIMES) -> dict[str, float]:
 def longest_first(notebooks: list[str], seconds: dict[str, float]) -> list[str]:
     "The notebooks in decreasing order of their last duration (a new one first): the two workers finish together."
     return sorted(notebooks, key=lambda nb: -seconds.get(nb, float("inf")))
-
-
-def cpu_name() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return " ".join(line.split(":", 1)[1].split()[:2])  # e.g. "AMD EPYC"
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def write_times(durations: dict[str, float], workers: str, path=TIMES) -> None:
-    "Rewrite the performance page's table from this run's durations (kernel start and every cell)."
-    from importlib.metadata import version
-
-    rows = "\n".join(f"| `{nb}` | {sec:.1f} |" for nb, sec in sorted(durations.items()))
-    path.write_text(f"Profile `fast` on {cpu_name()}, {os.cpu_count()} cores; torch {version('torch')}; {workers} notebooks at a time "
-                    f"under `make test` (kernel start and every cell).\n\n| notebook | seconds |\n|---|---:|\n{rows}\n"
-                    f"| **total** | **{sum(durations.values()):.1f}** |\n")
 
 
 def main(argv: list[str]) -> int:
@@ -93,8 +72,8 @@ def main(argv: list[str]) -> int:
         print(f"pytest failed (exit {rc}); the book is not built.")
         return rc
     durations = json.loads((executed / "durations.json").read_text()) if (executed / "durations.json").exists() else {}
-    if not argv and get_profile() == "fast" and set(durations) == set(notebooks):  # a whole fast run: the page shows its times
-        write_times(durations, workers)
+    if not argv and set(durations) == set(notebooks):  # a whole run: the performance page shows its times
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "notebook_times.py")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
     start = time.perf_counter()
     rc = subprocess.run([sys.executable, str(ROOT / "tools" / "book.py"), "--executed", str(executed)],
