@@ -38,7 +38,7 @@ def panel(ax, mode: str, title: str) -> None:
         arrow(ax, (xs_enc[-1], 0), (N, 1.9), color=CTX, lw=1.5)
         for x in xs_dec:
             arrow(ax, (N, 1.9), (x, 0), color=CTX, lw=1.5, rad=0.15)
-    else:  # (c), (d): c_t = sum_i alpha_ti h_i, recomputed at every step (drawn for step 2)
+    else:  # (c), (e): c_t = sum_i alpha_ti h_i, recomputed at every step (drawn for step 2)
         x2 = xs_dec[1]
         box(ax, x2 - 0.9, 1.9, "$c_2 = \\sum_i \\alpha_{2i} h_i$", ATT, w=2.6, h=0.75)
         for i, x in enumerate(xs_enc):
