@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import math
 import numbers
 import os
@@ -26,9 +27,9 @@ else:
 
 # %% auto #0
 __all__ = ['PROFILES', 'FULL_PROFILE_FILE', 'NOT_RUN', 'NOT_FOUND', 'get_profile', 'by_profile', 'get_device', 'set_seed',
-           'count_parameters', 'map_tensors', 'select_rows', 'eval_mode', 'in_eval_mode', 'to_device', 'EncoderOutput',
-           'check_size', 'check_tokens', 'check_token_id', 'vocab_size_of', 'check_mask', 'Encoder', 'Decoder',
-           'EncoderDecoder', 'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule',
+           'count_parameters', 'map_tensors', 'select_rows', 'eval_mode', 'in_eval_mode', 'to_device', 'patch',
+           'EncoderOutput', 'check_size', 'check_tokens', 'check_token_id', 'vocab_size_of', 'check_mask', 'Encoder',
+           'Decoder', 'EncoderDecoder', 'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule',
            'init_distributed', 'distributed_loader', 'find_full_profile', 'load_full_profile', 'glued_values',
            'full_profile_run', 'full_profile_value', 'glue_full_profile', 'profiles_table', 'show_profiles',
            'exact_match']
@@ -143,6 +144,20 @@ def to_device(batch:Any, # a tensor, or a (nested) tuple, list or dict of tensor
              ) -> Any:
     "Move every tensor of a (nested) batch to `device`."
     return map_tensors(lambda t: t.to(device, non_blocking=True), batch)
+
+# %% ../nbs/00_core.ipynb #p4tchex1
+def patch(fn:Callable, # def name(self:SomeClass, ...): its first argument's annotation names the class
+         ) -> Callable:
+    "Add `fn` to the class its first argument is annotated with, as the method `fn.__name__`."
+    first = next(iter(inspect.signature(fn).parameters), None)
+    ann = fn.__annotations__.get(first) if first else None
+    cls = eval(ann, fn.__globals__) if isinstance(ann, str) else ann  # a string under `from __future__ import annotations`
+    if not isinstance(cls, type):
+        raise TypeError(f"patch needs the first argument of {fn.__name__} annotated with a class, got {ann!r}")
+    fn.__qualname__ = f"{cls.__name__}.{fn.__name__}"
+    setattr(cls, fn.__name__, fn)
+    return fn
+
 
 # %% ../nbs/00_core.ipynb #6254dfc2
 class EncoderOutput(NamedTuple):
