@@ -33,8 +33,8 @@ XR = 8.5  # the labels and the note, right of the model
 
 
 def main(out: Path = Path(__file__).with_suffix(".svg")) -> Path:
-    fig, ax = figure(11, 5.6)
-    canvas(ax, (-0.9, 13.3), (-0.45, 6.3))
+    fig, ax = figure(10, 5.0)
+    canvas(ax, (-0.8, 12.9), (-0.4, 6.25))
     # the encoder: one state per letter, a GRU in each direction
     for i, (x, ch) in enumerate(zip(XE, LETTERS)):
         text(ax, x, YX, ch)
@@ -52,7 +52,7 @@ def main(out: Path = Path(__file__).with_suffix(".svg")) -> Path:
     for t, (x, row) in enumerate(zip(XD, ALPHA)):
         for xi, a in zip(XE, row):
             if a >= DRAWN:
-                arrow(ax, (x + 0.2, YS - H / 2), (xi, YH + H / 2), color=ATT, style="-", lw=7 * a, alpha=0.8,
+                arrow(ax, (x + 0.2, YS - H / 2), (xi, YH + H / 2), color=ATT, style="-", lw=max(0.6, 7 * a), alpha=0.8,
                       shrinkA=0, shrinkB=1)
     text(ax, -0.2, 2.3, "$\\alpha_{1,i}$", color=ATT, fontsize=SMALL, ha="right")
     # the decoder: the previous phoneme in, s_t, then s~_t from s_t and c_t, then the phoneme out
@@ -68,13 +68,13 @@ def main(out: Path = Path(__file__).with_suffix(".svg")) -> Path:
         text(ax, x, YY, y_out)
     for a, b in zip(XD, XD[1:]):
         arrow(ax, (a + W / 2, YS), (b - W / 2, YS), shrinkA=1, shrinkB=1)
-    text(ax, XR, YS, "GRU decoder", color=DEC, fontsize=SMALL, ha="left")
-    # the note: one step of Luong's attention
-    note = ["after each step $t$:", "$e_{t,i} = s_t^\\top W_a h_i$", "$\\alpha_t = \\mathrm{softmax}(e_t)$",
-            "$c_t = \\sum_i \\alpha_{t,i} h_i$", "$\\tilde s_t = \\tanh(W_c [s_t; c_t])$",
-            "$p(y_t \\mid \\cdot) = \\mathrm{softmax}(W_o \\tilde s_t)$"]
-    for k, s in enumerate(note):
-        text(ax, XR, 6.1 - 0.45 * k, s, fontsize=SMALL, ha="left", va="top", color=INK)
+    # each row named at its right, with the step's equations (Luong's form)
+    text(ax, XR, YY, "$p(y_t \\mid \\cdot) = \\mathrm{softmax}(W_o \\tilde s_t)$", fontsize=SMALL, ha="left")
+    text(ax, XR, YT, "$\\tilde s_t = \\tanh(W_c [s_t; c_t])$", color=DEC, fontsize=SMALL, ha="left")
+    text(ax, XR, (YS + YT) / 2, "$c_t = \\sum_i \\alpha_{t,i} h_i$", color=CTX, fontsize=SMALL, ha="left")
+    text(ax, XR, YS, "GRU decoder, states $s_t$", color=DEC, fontsize=SMALL, ha="left")
+    text(ax, XR, 2.55, "attention after the recurrence:", color=ATT, fontsize=SMALL, ha="left")
+    text(ax, XR, 2.05, "$\\alpha_t = \\mathrm{softmax}_i(s_t^\\top W_a h_i)$", color=ATT, fontsize=SMALL, ha="left")
     fig.tight_layout(pad=0.3)
     return save(fig, out)
 
