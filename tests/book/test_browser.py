@@ -1,7 +1,8 @@
 """The built book, as a reader's browser shows it (headless Chromium through Playwright).
 
 Run by `make test` after the book is built, with ENCDEC_BOOK_HTML pointing at its HTML folder.
-Screenshots of the intro and of every chapter go to `_build/screenshots/`.
+A screenshot of every page's first screen goes to `_build/screenshots/` (whole pages with
+ENCDEC_FULL_SCREENSHOTS=1: a chapter's full-page screenshot takes seconds, and most pages are long).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from settings import settings, toc_files  # noqa: E402
 
 HTML = Path(os.environ.get("ENCDEC_BOOK_HTML", ROOT / "_build" / "html"))
 SHOTS = ROOT / "_build" / "screenshots"
+FULL_SHOTS = os.environ.get("ENCDEC_FULL_SCREENSHOTS", "") == "1"
 PAGES = toc_files()
 CHAPTERS = [f for f in PAGES if (ROOT / f"{f}.ipynb").exists()]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
@@ -63,7 +65,7 @@ def open_page(browser, path: str):
 def test_page_renders(browser, path):
     page, external = open_page(browser, path)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / (path.replace("/", "__") + ".png")), full_page=True)
+    page.screenshot(path=str(SHOTS / (path.replace("/", "__") + ".png")), full_page=FULL_SHOTS)
     # math is typeset, and no raw TeX delimiters are left in the text
     source = (ROOT / f"{path}.ipynb") if (ROOT / f"{path}.ipynb").exists() else (ROOT / f"{path}.md")
     if re.search(r"\$\$|\$[^$\s][^$]*\$", source.read_text(encoding="utf-8")):
