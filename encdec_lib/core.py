@@ -20,10 +20,12 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+# a widget progress bar in notebooks (Colab, Jupyter with ipywidgets); else a text bar, since
+# tqdm.auto would warn "IProgress not found" without ipywidgets
 if importlib.util.find_spec("ipywidgets") is not None:
-    from tqdm.auto import tqdm  # a widget progress bar in notebooks (Colab, Jupyter with ipywidgets)
+    from tqdm.auto import tqdm
 else:
-    from tqdm import tqdm  # a text bar: tqdm.auto would warn "IProgress not found" without ipywidgets
+    from tqdm import tqdm
 
 # %% auto #0
 __all__ = ['PROFILES', 'FULL_PROFILE_FILE', 'NOT_RUN', 'NOT_FOUND', 'get_profile', 'by_profile', 'get_device', 'set_seed',
@@ -46,6 +48,7 @@ def get_profile() -> str:
         return env
     return "full" if torch.cuda.is_available() else "fast"
 
+# %% ../nbs/00_core.ipynb #9ba6ab4f
 def by_profile(fast:Any, # value used in the fast profile
                full:Any, # value used in the full profile
                profile:str|None=None, # profile to use; `get_profile()` when None
@@ -56,8 +59,10 @@ def by_profile(fast:Any, # value used in the fast profile
         raise ValueError(f"profile={profile!r} is not a profile; expected one of {PROFILES}")
     return fast if profile == "fast" else full
 
-def get_device(device:str|torch.device|None=None, # explicit choice; else `ENCDEC_DEVICE`, else CUDA when available
-              ) -> torch.device:
+# %% ../nbs/00_core.ipynb #bfc3ecb5
+def get_device(
+    device:str|torch.device|None=None, # explicit choice; else `ENCDEC_DEVICE`; else CUDA if there
+) -> torch.device:
     "The device to compute on."
     device = device if device is not None else os.environ.get("ENCDEC_DEVICE") or None
     if device is None:
@@ -66,7 +71,7 @@ def get_device(device:str|torch.device|None=None, # explicit choice; else `ENCDE
 
 # %% ../nbs/00_core.ipynb #9a23e392
 def set_seed(seed:int=0, # the seed for Python, NumPy and torch
-             deterministic:bool=True, # also ask torch for deterministic algorithms (warns where it has none)
+             deterministic:bool=True, # ask torch for deterministic algorithms (warns where none)
             ) -> int:
     "Seed every random number generator a chapter uses."
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
@@ -88,10 +93,13 @@ def count_parameters(model:nn.Module, # any module
     "Number of scalar parameters of `model`."
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
-def map_tensors(fn:Callable[[Tensor], Any], # applied to every tensor
-                tree:Any, # a tensor, or a (nested) tuple, named tuple, list or dict of tensors and other values
-               ) -> Any:
-    "The same structure with every tensor `t` replaced by `fn(t)`; other values are kept as they are."
+# %% ../nbs/00_core.ipynb #3e2837aa
+def map_tensors(
+    fn:Callable[[Tensor], Any], # applied to every tensor
+    tree:Any, # a tensor, or a (nested) tuple, named tuple, list or dict of tensors and other values
+) -> Any:
+    ("The same structure with every tensor `t` replaced by `fn(t)`; other values are kept as "
+     "they are.")
     if isinstance(tree, Tensor):
         return fn(tree)
     if isinstance(tree, dict):
@@ -101,27 +109,36 @@ def map_tensors(fn:Callable[[Tensor], Any], # applied to every tensor
         return type(tree)(*mapped) if hasattr(tree, "_fields") else type(tree)(mapped)
     return tree
 
-def select_rows(state:Any, # a tensor, or a (nested) tuple, named tuple, list or dict of tensors and other values
-                index:Tensor, # (N',) rows to take, in the new order
-                n:int, # the number of rows the state holds now (its batch size)
-                dim:int=0, # the batch dimension of every tensor of `state`
-                keep:tuple|list=(), # tensors to return unchanged (compared by identity)
-               ) -> Any:
-    "Take the rows `index` along dimension `dim` of every tensor of a state; a tensor without size `n` there is refused, not mis-read."
-    def take(t:Tensor) -> Tensor:
-        if any(t is k for k in keep):
-            return t
-        if t.dim() <= dim or t.size(dim) != n:
-            got = f"size {t.size(dim)} at dim {dim}" if t.dim() > dim else f"no dim {dim}"
-            raise ValueError(f"state tensor of shape {tuple(t.shape)} has {got}, expected {n} (the batch size) there: "
-                             f"a decoder whose state keeps its batch elsewhere must override Decoder.reorder_state")
-        return t.index_select(dim, index)
-    return map_tensors(take, state)
+# %% ../nbs/00_core.ipynb #005e8ea5
+def _take_rows(t:Tensor, index:Tensor, n:int, dim:int, keep:tuple|list) -> Tensor:
+    "Rows `index` of `t` along `dim`, or `t` itself when it is one of `keep`."
+    if any(t is k for k in keep):
+        return t
+    if t.dim() <= dim or t.size(dim) != n:
+        got = f"size {t.size(dim)} at dim {dim}" if t.dim() > dim else f"no dim {dim}"
+        raise ValueError(f"state tensor of shape {tuple(t.shape)} has {got}, expected {n} (the "
+                         f"batch size) there: a decoder whose state keeps its batch elsewhere must "
+                         f"override Decoder.reorder_state")
+    return t.index_select(dim, index)
 
+# %% ../nbs/00_core.ipynb #ce67ec28
+def select_rows(
+    state:Any, # a tensor, or a (nested) tuple, named tuple, list or dict of tensors, other values
+    index:Tensor, # (N',) rows to take, in the new order
+    n:int, # the number of rows the state holds now (its batch size)
+    dim:int=0, # the batch dimension of every tensor of `state`
+    keep:tuple|list=(), # tensors to return unchanged (compared by identity)
+) -> Any:
+    ("Take the rows `index` along dimension `dim` of every tensor of a state; a tensor without "
+     "size `n` there is refused, not mis-read.")
+    return map_tensors(lambda t: _take_rows(t, index, n, dim, keep), state)
+
+# %% ../nbs/00_core.ipynb #036271d2
 @contextmanager
 def eval_mode(model:nn.Module, # put in eval mode for the block
              ):
-    "Eval mode inside the `with` block; afterwards every submodule gets back the train/eval mode it had."
+    ("Eval mode inside the `with` block; afterwards every submodule gets back the train/eval mode "
+     "it had.")
     modes = [(m, m.training) for m in model.modules()]
     model.eval()
     try:
@@ -130,15 +147,18 @@ def eval_mode(model:nn.Module, # put in eval mode for the block
         for m, training in modes:
             m.training = training
 
+# %% ../nbs/00_core.ipynb #f95bb291
 def in_eval_mode(fn:Callable, # fn(model, ...): an evaluation or decoding helper
                 ) -> Callable:
-    "Decorator: run `fn(model, ...)` in eval mode and without gradients, then give the model back the modes it had."
+    ("Decorator: run `fn(model, ...)` in eval mode and without gradients, then give the model "
+     "back the modes it had.")
     @wraps(fn)
     def wrapper(model:nn.Module, *args, **kwargs):
         with eval_mode(model), torch.no_grad():
             return fn(model, *args, **kwargs)
     return wrapper
 
+# %% ../nbs/00_core.ipynb #4512baa5
 def to_device(batch:Any, # a tensor, or a (nested) tuple, list or dict of tensors
               device:torch.device|str, # where to move it
              ) -> Any:
@@ -146,18 +166,21 @@ def to_device(batch:Any, # a tensor, or a (nested) tuple, list or dict of tensor
     return map_tensors(lambda t: t.to(device, non_blocking=True), batch)
 
 # %% ../nbs/00_core.ipynb #p4tchex1
-def patch(fn:Callable, # def name(self:SomeClass, ...): its first argument's annotation names the class
-         ) -> Callable:
+def patch(
+    fn:Callable, # def name(self:SomeClass, ...): its first argument's annotation names the class
+) -> Callable:
     "Add `fn` to the class its first argument is annotated with, as the method `fn.__name__`."
     first = next(iter(inspect.signature(fn).parameters), None)
     ann = fn.__annotations__.get(first) if first else None
-    cls = eval(ann, fn.__globals__) if isinstance(ann, str) else ann  # a string under `from __future__ import annotations`
+    # a string under `from __future__ import annotations`: read where `fn` was written (also
+    # when a decorator such as torch.no_grad wraps it)
+    cls = eval(ann, inspect.unwrap(fn).__globals__) if isinstance(ann, str) else ann
     if not isinstance(cls, type):
-        raise TypeError(f"patch needs the first argument of {fn.__name__} annotated with a class, got {ann!r}")
+        raise TypeError(f"patch needs the first argument of {fn.__name__} annotated with a class, "
+                        f"got {ann!r}")
     fn.__qualname__ = f"{cls.__name__}.{fn.__name__}"
     setattr(cls, fn.__name__, fn)
     return fn
-
 
 # %% ../nbs/00_core.ipynb #6254dfc2
 class EncoderOutput(NamedTuple):
@@ -166,80 +189,109 @@ class EncoderOutput(NamedTuple):
     state: Any # final state: Tensor (layers, B, H), a tuple such as (h, c), or None
     mask: Tensor|None = None # (B, S) bool, True at real (non-padding) positions
 
-def _compiling() -> bool:
-    "True while torch.compile traces: checks that read tensor values (a data-dependent branch) are left out of the graph."
-    is_compiling = getattr(torch.compiler, "is_compiling", None) or torch._dynamo.is_compiling
-    return bool(is_compiling())
-
+# %% ../nbs/00_core.ipynb #a15efc7f
+#| code-fold: true
 def check_size(name:str, # argument name, for the error message
                value:Any, # a size: a vocabulary, a width, a number of layers, a count, ...
                minimum:int=1, # the smallest value allowed (0 for counts and ids)
               ) -> int:
-    "Return `value`; a `ValueError` naming `name` unless it is an int >= `minimum` (a bool is not an int here)."
+    ("Return `value`; a `ValueError` naming `name` unless it is an int >= `minimum` (a bool is "
+     "not an int here).")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
     return int(value)
 
+# %% ../nbs/00_core.ipynb #b3741ee9
+#| code-fold: true
+def _compiling() -> bool:
+    ("True while torch.compile traces: checks that read tensor values (a data-dependent branch) "
+     "are left out of the graph.")
+    is_compiling = getattr(torch.compiler, "is_compiling", None) or torch._dynamo.is_compiling
+    return bool(is_compiling())
+
+def _check_ids(name:str, x:Tensor, vocab_size:int) -> None:
+    "Raise a `ValueError` naming `name` unless every id of `x` lies in [0, vocab_size)."
+    lo, hi = (int(v) for v in torch.aminmax(x))
+    if lo < 0 or hi >= vocab_size:
+        raise ValueError(f"{name} has ids in [{lo}, {hi}], outside the vocabulary "
+                         f"0..{vocab_size - 1} (vocab_size={vocab_size}): vocabulary mismatch "
+                         f"between model and data?")
+
+# %% ../nbs/00_core.ipynb #5fdd7f07
+#| code-fold: true
 def check_tokens(name:str, # argument name, for the error message
                  x:Tensor, # token ids, expected (B, L) integer
                  vocab_size:int|None=None, # when given, every id must lie in [0, vocab_size)
                 ) -> None:
-    "Raise a `ValueError` naming `name` unless `x` is a non-empty (B, L) int64 or int32 tensor (what `nn.Embedding` reads) of ids in the vocabulary."
+    ("Raise a `ValueError` naming `name` unless `x` is a non-empty (B, L) int64 or int32 tensor "
+     "(what `nn.Embedding` reads) of ids in the vocabulary.")
     if not isinstance(x, Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor of token ids with shape (B, L), got {type(x).__name__}")
+        raise TypeError(f"{name} must be a torch.Tensor of token ids with shape (B, L), "
+                        f"got {type(x).__name__}")
     if x.dim() != 2:
         raise ValueError(f"{name} has shape {tuple(x.shape)}, expected (B, L) token ids")
     if x.dtype not in (torch.int64, torch.int32):
-        raise ValueError(f"{name} has dtype {x.dtype}, expected torch.int64 or torch.int32 (token ids; nn.Embedding "
-                         f"reads no other dtype: convert with {name}.long())")
+        raise ValueError(f"{name} has dtype {x.dtype}, expected torch.int64 or torch.int32 (token "
+                         f"ids; nn.Embedding reads no other dtype: convert with {name}.long())")
     if x.size(0) == 0 or x.size(1) == 0:
         raise ValueError(f"{name} has shape {tuple(x.shape)}, expected a non-empty (B, L) batch")
-    if vocab_size is not None and not _compiling():  # a check of the values: skipped while torch.compile traces
-        lo, hi = (int(v) for v in torch.aminmax(x))
-        if lo < 0 or hi >= vocab_size:
-            raise ValueError(f"{name} has ids in [{lo}, {hi}], outside the vocabulary 0..{vocab_size - 1} "
-                             f"(vocab_size={vocab_size}): vocabulary mismatch between model and data?")
+    if vocab_size is not None and not _compiling():  # reads the values: not while compiling
+        _check_ids(name, x, vocab_size)
 
-def check_token_id(name:str, # argument name, for the error message
-                   value:int, # a special id: bos_id, eos_id, pad_id
-                   vocab_size:int|None=None, # when given, the id must lie in [0, vocab_size)
-                   anywhere:bool=False, # any int will do (an eos_id outside the vocabulary: a search that never stops)
-                  ) -> int:
-    "Return `value` as an int; a `ValueError` naming `name` unless it is an int id in the vocabulary."
+# %% ../nbs/00_core.ipynb #55cef27c
+#| code-fold: true
+def check_token_id(
+    name:str, # argument name, for the error message
+    value:int, # a special id: bos_id, eos_id, pad_id
+    vocab_size:int|None=None, # when given, the id must lie in [0, vocab_size)
+    anywhere:bool=False, # any int (an eos_id outside the vocabulary: a search that never stops)
+) -> int:
+    ("Return `value` as an int; a `ValueError` naming `name` unless it is an int id in the "
+     "vocabulary.")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an int (a token id), got {value!r}")
     if anywhere:
         return int(value)
     if value < 0 or (vocab_size is not None and value >= vocab_size):
         where = f"in [0, {vocab_size})" if vocab_size is not None else ">= 0"
-        raise ValueError(f"{name} must be an int {where} (an id of the target vocabulary, vocab_size={vocab_size}), got {value!r}")
+        raise ValueError(f"{name} must be an int {where} (an id of the target vocabulary, "
+                         f"vocab_size={vocab_size}), got {value!r}")
     return int(value)
 
+# %% ../nbs/00_core.ipynb #4a392ca5
+#| code-fold: true
 def vocab_size_of(module:nn.Module, # an encoder or a decoder
                  ) -> int|None:
-    "The number of token ids `module` reads: its `vocab_size`, else the size of its first `nn.Embedding`; None if it has neither."
+    ("The number of token ids `module` reads: its `vocab_size`, else the size of its first "
+     "`nn.Embedding`; None if it has neither.")
     v = getattr(module, "vocab_size", None)
     if isinstance(v, int):
         return v
     embedding = next((m for m in module.modules() if isinstance(m, nn.Embedding)), None)
     return None if embedding is None else embedding.num_embeddings
 
+# %% ../nbs/00_core.ipynb #6dc5f35e
+#| code-fold: true
 def check_mask(name:str, # argument name, for the error message
                mask:Tensor|None, # expected (B, L) bool, or None
                like:Tensor, # the (B, L) tensor the mask belongs to
               ) -> None:
-    "Raise a `ValueError` naming `name` unless `mask` is None or a right-padded bool tensor shaped like `like`."
+    ("Raise a `ValueError` naming `name` unless `mask` is None or a right-padded bool tensor "
+     "shaped like `like`.")
     if mask is None:
         return
     if not isinstance(mask, Tensor) or mask.dtype != torch.bool:
-        raise ValueError(f"{name} must be a bool tensor of shape {tuple(like.shape[:2])} (True at real tokens)")
+        raise ValueError(f"{name} must be a bool tensor of shape {tuple(like.shape[:2])} "
+                         f"(True at real tokens)")
     if tuple(mask.shape) != tuple(like.shape[:2]):
-        raise ValueError(f"{name} has shape {tuple(mask.shape)}, expected {tuple(like.shape[:2])} (B, L)")
+        raise ValueError(f"{name} has shape {tuple(mask.shape)}, "
+                         f"expected {tuple(like.shape[:2])} (B, L)")
     gap = ~mask[:, :-1] & mask[:, 1:]  # (B, L-1): a real token right after padding
-    if not _compiling() and gap.any():  # a check of the values: skipped while torch.compile traces
+    if not _compiling() and gap.any():  # reads the values: not while torch.compile traces
         row = int(gap.any(1).nonzero()[0])
-        raise ValueError(f"{name} is not right-padded: row {row} is {mask[row].int().tolist()}; expected True at the "
-                         f"first n_b tokens and False after them (the padding at the end of each row)")
+        raise ValueError(f"{name} is not right-padded: row {row} is {mask[row].int().tolist()}; "
+                         f"expected True at the first n_b tokens and False after them (the "
+                         f"padding at the end of each row)")
 
 # %% ../nbs/00_core.ipynb #fcf17a4e
 class Encoder(nn.Module):
@@ -250,6 +302,7 @@ class Encoder(nn.Module):
                ) -> EncoderOutput:
         raise NotImplementedError
 
+# %% ../nbs/00_core.ipynb #dc2970db
 class Decoder(nn.Module):
     "Generates a target one token at a time, conditioned on an `EncoderOutput`."
     def init_state(self,
@@ -266,27 +319,34 @@ class Decoder(nn.Module):
         "One decoding step: logits (B, |V|) for the next token and the new state."
         raise NotImplementedError
 
-    def reorder_state(self,
-                      state:Any, # the state after a step, for `n` hypotheses
-                      index:Tensor, # (N',) the hypotheses to keep, in their new order (beam search)
-                      n:int, # the number of hypotheses `state` holds
-                      keep:tuple|list=(), # tensors that stay as they are (the same for every hypothesis of a sentence)
-                     ) -> Any:
-        "The state of the hypotheses `index`. Here: dim 0 of every tensor is the batch; a decoder whose state keeps it elsewhere (a recurrent layer's (layers, B, H)) overrides this."
-        return select_rows(state, index, n, 0, keep)
+# %% ../nbs/00_core.ipynb #2e978a47
+@patch
+def forward(self:Decoder,
+            tgt_in:Tensor, # (B, T) target ids shifted right: <bos> y_1 ... y_{T-1}
+            state:Any, # initial state, from `init_state`
+            enc:EncoderOutput, # the encoder's output
+           ) -> tuple[Tensor, Any]:
+    ("Teacher-forced decoding: logits (B, T, |V|) and the final state. Loops over `step` unless "
+     "overridden.")
+    check_tokens("tgt_in", tgt_in, vocab_size_of(self))
+    logits = []
+    for t in range(tgt_in.size(1)):
+        step_logits, state = self.step(tgt_in[:, t], state, enc)  # (B, |V|)
+        logits.append(step_logits)
+    return torch.stack(logits, dim=1), state  # (B, T, |V|)
 
-    def forward(self,
-                tgt_in:Tensor, # (B, T) target ids shifted right: <bos> y_1 ... y_{T-1}
-                state:Any, # initial state, from `init_state`
-                enc:EncoderOutput, # the encoder's output
-               ) -> tuple[Tensor, Any]:
-        "Teacher-forced decoding: logits (B, T, |V|) and the final state. Loops over `step` unless overridden."
-        check_tokens("tgt_in", tgt_in, vocab_size_of(self))
-        logits = []
-        for t in range(tgt_in.size(1)):
-            step_logits, state = self.step(tgt_in[:, t], state, enc)  # (B, |V|)
-            logits.append(step_logits)
-        return torch.stack(logits, dim=1), state  # (B, T, |V|)
+# %% ../nbs/00_core.ipynb #bc9b3e56
+@patch
+def reorder_state(
+    self:Decoder,
+    state:Any, # the state after a step, for `n` hypotheses
+    index:Tensor, # (N',) the hypotheses to keep, in their new order (beam search)
+    n:int, # the number of hypotheses `state` holds
+    keep:tuple|list=(), # tensors that stay as they are (the same for all hypotheses of a sentence)
+) -> Any:
+    ("The state of the hypotheses `index`. Here: dim 0 of every tensor is the batch; a decoder "
+     "whose state keeps it elsewhere (a recurrent layer's (layers, B, H)) overrides this.")
+    return select_rows(state, index, n, 0, keep)
 
 # %% ../nbs/00_core.ipynb #6332b167
 class EncoderDecoder(nn.Module):
@@ -304,41 +364,54 @@ class EncoderDecoder(nn.Module):
                 src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
                ) -> Tensor:
         "Teacher-forced logits (B, T, |V|)."
-        check_tokens("src", src); check_tokens("tgt_in", tgt_in); check_mask("src_mask", src_mask, src)
+        check_tokens("src", src); check_tokens("tgt_in", tgt_in)
+        check_mask("src_mask", src_mask, src)
         if src.size(0) != tgt_in.size(0):
-            raise ValueError(f"tgt_in has batch size {tgt_in.size(0)}, expected {src.size(0)} like src")
+            raise ValueError(f"tgt_in has batch size {tgt_in.size(0)}, "
+                             f"expected {src.size(0)} like src")
         enc = self.encoder(src, src_mask)
         logits, _ = self.decoder(tgt_in, self.decoder.init_state(enc), enc)
         return logits
 
-    @torch.no_grad()
-    def greedy_decode(self,
-                      src:Tensor, # (B, S) source token ids
-                      bos_id:int, # start-of-sequence token id
-                      eos_id:int, # end-of-sequence token id
-                      max_len:int, # maximum number of generated tokens
-                      src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
-                      pad_id:int|None=None, # written after <eos>; `eos_id` when None
-                     ) -> Tensor:
-        "Greedy decoding: (B, L) generated ids, L <= max_len, each row ending at its first <eos>."
-        check_tokens("src", src); check_mask("src_mask", src_mask, src)
-        check_size("max_len", max_len)
-        V = vocab_size_of(self.decoder)
-        bos_id, eos_id = check_token_id("bos_id", bos_id, V), check_token_id("eos_id", eos_id, anywhere=True)
-        pad_id = eos_id if pad_id is None else check_token_id("pad_id", pad_id, V)
-        enc = self.encoder(src, src_mask)
-        state = self.decoder.init_state(enc)
-        y = torch.full((src.size(0),), bos_id, dtype=torch.long, device=src.device)  # (B,)
-        done = torch.zeros_like(y, dtype=torch.bool)
-        out = []
-        for _ in range(max_len):
-            logits, state = self.decoder.step(y, state, enc)  # (B, |V|)
-            y = logits.argmax(-1).masked_fill(done, pad_id)
-            out.append(y)
-            done |= y == eos_id
-            if done.all():
-                break
-        return torch.stack(out, dim=1)  # (B, L)
+# %% ../nbs/00_core.ipynb #2fe23fd7
+#| code-fold: true
+def _greedy_args(model:EncoderDecoder, src:Tensor, src_mask:Tensor|None, max_len:int, bos_id:int,
+                 eos_id:int, pad_id:int|None) -> tuple[int, int, int]:
+    "Check `greedy_decode`'s arguments; (bos_id, eos_id, pad_id) as ints, pad_id `eos_id` if None."
+    check_tokens("src", src); check_mask("src_mask", src_mask, src)
+    check_size("max_len", max_len)
+    V = vocab_size_of(model.decoder)
+    bos_id = check_token_id("bos_id", bos_id, V)
+    eos_id = check_token_id("eos_id", eos_id, anywhere=True)
+    pad_id = eos_id if pad_id is None else check_token_id("pad_id", pad_id, V)
+    return bos_id, eos_id, pad_id
+
+# %% ../nbs/00_core.ipynb #9e684076
+@patch
+@torch.no_grad()
+def greedy_decode(self:EncoderDecoder,
+                  src:Tensor, # (B, S) source token ids
+                  bos_id:int, # start-of-sequence token id
+                  eos_id:int, # end-of-sequence token id
+                  max_len:int, # maximum number of generated tokens
+                  src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
+                  pad_id:int|None=None, # written after <eos>; `eos_id` when None
+                 ) -> Tensor:
+    "Greedy decoding: (B, L) generated ids, L <= max_len, each row ending at its first <eos>."
+    bos_id, eos_id, pad_id = _greedy_args(self, src, src_mask, max_len, bos_id, eos_id, pad_id)
+    enc = self.encoder(src, src_mask)
+    state = self.decoder.init_state(enc)
+    y = torch.full((src.size(0),), bos_id, dtype=torch.long, device=src.device)  # (B,)
+    done = torch.zeros_like(y, dtype=torch.bool)
+    out = []
+    for _ in range(max_len):
+        logits, state = self.decoder.step(y, state, enc)  # (B, |V|)
+        y = logits.argmax(-1).masked_fill(done, pad_id)
+        out.append(y)
+        done |= y == eos_id
+        if done.all():
+            break
+    return torch.stack(out, dim=1)  # (B, L)
 
 # %% ../nbs/00_core.ipynb #e51f7401
 @dataclass
@@ -356,30 +429,34 @@ class History:
                 "grad_norm": list(self.grad_norm), "valid": [dict(v) for v in self.valid],
                 "seconds": float(self.seconds)}
 
-    def plot(self,
-             ax=None, # matplotlib Axes to draw on; a new figure when None
-             title:str|None=None, # figure title
-             smooth:int=0, # moving-average window over steps (0: automatic)
-            ):
-        "Plot the training loss per step (and its moving average) and any validation loss per epoch."
-        import matplotlib.pyplot as plt
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
-        steps = np.arange(1, len(self.step_loss) + 1)
-        ax.plot(steps, self.step_loss, alpha=0.35, lw=1, label="train (step)")
-        window = smooth or max(1, len(self.step_loss) // 25)
-        if window > 1 and len(self.step_loss) >= window:
-            avg = np.convolve(self.step_loss, np.ones(window) / window, mode="valid")
-            ax.plot(steps[window - 1:], avg, lw=2, label=f"train (mean of {window})")
-        if self.valid and "loss" in self.valid[0] and self.epoch_loss:
-            per_epoch = len(self.step_loss) / len(self.epoch_loss)
-            ax.plot([per_epoch * (i + 1) for i in range(len(self.valid))], [v["loss"] for v in self.valid],
-                    "o-", lw=2, label="valid (epoch)")
-        ax.set_xlabel("optimizer step"); ax.set_ylabel("loss"); ax.legend()
-        if title: ax.set_title(title)
-        return ax
+# %% ../nbs/00_core.ipynb #0598548b
+#| code-fold: true
+@patch
+def plot(self:History,
+         ax=None, # matplotlib Axes to draw on; a new figure when None
+         title:str|None=None, # figure title
+         smooth:int=0, # moving-average window over steps (0: automatic)
+        ):
+    "Plot the training loss per step (and its moving average) and any validation loss per epoch."
+    import matplotlib.pyplot as plt
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    steps = np.arange(1, len(self.step_loss) + 1)
+    ax.plot(steps, self.step_loss, alpha=0.35, lw=1, label="train (step)")
+    window = smooth or max(1, len(self.step_loss) // 25)
+    if window > 1 and len(self.step_loss) >= window:
+        avg = np.convolve(self.step_loss, np.ones(window) / window, mode="valid")
+        ax.plot(steps[window - 1:], avg, lw=2, label=f"train (mean of {window})")
+    if self.valid and "loss" in self.valid[0] and self.epoch_loss:
+        per_epoch = len(self.step_loss) / len(self.epoch_loss)
+        ax.plot([per_epoch * (i + 1) for i in range(len(self.valid))],
+                [v["loss"] for v in self.valid], "o-", lw=2, label="valid (epoch)")
+    ax.set_xlabel("optimizer step"); ax.set_ylabel("loss"); ax.legend()
+    if title: ax.set_title(title)
+    return ax
 
-# %% ../nbs/00_core.ipynb #94d5f0f8
+# %% ../nbs/00_core.ipynb #a3064d98
+#| code-fold: true
 _PLAIN = (type(None), bool, int, float, complex, str, bytes, torch.dtype, torch.device, torch.Size)
 
 def _check_plain(name:str, value:Any) -> None:
@@ -395,18 +472,32 @@ def _check_plain(name:str, value:Any) -> None:
             _check_plain(f"{name} key {k!r}", k)
             _check_plain(f"{name}[{k!r}]", v)
         return
-    hint = " (use .item() or .tolist(), or torch.as_tensor)" if type(value).__module__ == "numpy" else \
-           " (save its state_dict() or str())" if hasattr(value, "state_dict") or isinstance(value, Path) else ""
-    raise TypeError(f"{name} is a {type(value).__module__}.{type(value).__qualname__}, which load_checkpoint "
-                    f"(torch.load with weights_only=True) cannot read back: extras must be None, bool, int, float, str, "
-                    f"tensors, dtypes, devices, and lists, tuples and dicts of them{hint}")
+    hint = (" (use .item() or .tolist(), or torch.as_tensor)" if type(value).__module__ == "numpy"
+            else " (save its state_dict() or str())"
+            if hasattr(value, "state_dict") or isinstance(value, Path) else "")
+    raise TypeError(f"{name} is a {type(value).__module__}.{type(value).__qualname__}, which "
+                    f"load_checkpoint (torch.load with weights_only=True) cannot read back: extras "
+                    f"must be None, bool, int, float, str, tensors, dtypes, devices, and lists, "
+                    f"tuples and dicts of them{hint}")
+
+# %% ../nbs/00_core.ipynb #8dafde37
+#| code-fold: true
+def _atomic_save(payload:dict, path:Path) -> None:
+    "`torch.save` to a temporary file, then rename it to `path`."
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    try:
+        torch.save(payload, tmp)
+        tmp.replace(path)  # atomic: a crash never leaves a half-written checkpoint
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed save leaves nothing behind
 
 def save_checkpoint(path:str|Path, # file to write
                     model:nn.Module, # its state_dict is saved
-                    optimizer:torch.optim.Optimizer|None=None, # its state_dict is saved too, if given
+                    optimizer:torch.optim.Optimizer|None=None, # its state_dict too, if given
                     **extra, # more plain values to save (epoch, history as a dict, ...)
                    ) -> Path:
-    "Save a checkpoint that `load_checkpoint` reads with `torch.load(weights_only=True)`; extras it could not read are refused."
+    ("Save a checkpoint that `load_checkpoint` reads with `torch.load(weights_only=True)`; extras "
+     "it could not read are refused.")
     for key, value in extra.items():
         _check_plain(f"extra[{key!r}]", value)
     path = Path(path)
@@ -414,17 +505,14 @@ def save_checkpoint(path:str|Path, # file to write
     payload = {"model": model.state_dict(), "extra": extra}
     if optimizer is not None:
         payload["optimizer"] = optimizer.state_dict()
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    try:
-        torch.save(payload, tmp)
-        tmp.replace(path)  # atomic: a crash never leaves a half-written checkpoint
-    finally:
-        tmp.unlink(missing_ok=True)  # a failed save leaves nothing behind
+    _atomic_save(payload, path)
     return path
 
+# %% ../nbs/00_core.ipynb #08c7b8e4
+#| code-fold: true
 def load_checkpoint(path:str|Path, # file written by `save_checkpoint`
                     model:nn.Module, # receives the saved weights
-                    optimizer:torch.optim.Optimizer|None=None, # receives the saved optimizer state, if given
+                    optimizer:torch.optim.Optimizer|None=None, # receives the saved optimizer state
                     map_location:str|torch.device|None="cpu", # where to load tensors
                    ) -> dict:
     "Load weights (and optimizer state) saved by `save_checkpoint`; returns the extra values."
@@ -436,115 +524,164 @@ def load_checkpoint(path:str|Path, # file written by `save_checkpoint`
         optimizer.load_state_dict(payload["optimizer"])
     return payload["extra"]
 
-# %% ../nbs/00_core.ipynb #1dbaa755
+# %% ../nbs/00_core.ipynb #cfbd66a2
+#| code-fold: true
 def _is_distributed() -> bool:
     return torch.distributed.is_available() and torch.distributed.is_initialized()
 
 def _rank() -> int:
     return torch.distributed.get_rank() if _is_distributed() else 0
 
-def fit(model:nn.Module, # the model to train (moved to `device`); may be wrapped in DistributedDataParallel
+def _set_epoch(train_loader:Iterable, epoch:int) -> None:
+    sampler = getattr(train_loader, "sampler", None)
+    if hasattr(sampler, "set_epoch"):
+        sampler.set_epoch(epoch)  # a DistributedSampler reshuffles differently every epoch
+
+def _global_loss(loss:Tensor) -> Tensor:
+    "The loss of the global batch, the same on every process (under torchrun; else `loss`)."
+    if _is_distributed():
+        torch.distributed.all_reduce(loss)
+        loss /= torch.distributed.get_world_size()
+    return loss
+
+# %% ../nbs/00_core.ipynb #c69995f8
+#| code-fold: true
+def _check_fit_args(epochs:int, clip_norm:float|None) -> None:
+    check_size("epochs", epochs)
+    if clip_norm is not None and not clip_norm > 0:
+        raise ValueError(f"clip_norm must be > 0 or None, got {clip_norm!r}")
+
+def _check_loss(loss:Tensor, epoch:int, step:int) -> None:
+    if loss.dim() != 0:
+        raise ValueError(f"loss_fn must return a scalar, got shape {tuple(loss.shape)}")
+    if not torch.isfinite(loss):
+        raise FloatingPointError(f"loss is {loss.item()} at epoch {epoch + 1}, step {step}")
+
+# %% ../nbs/00_core.ipynb #4859ca3f
+#| code-fold: true
+def _progress_bar(train_loader:Iterable, epochs:int, show:bool) -> tqdm:
+    "A tqdm bar over every step of the run; without a total when the loader has no length."
+    try:
+        n_batches = len(train_loader)
+    except TypeError:
+        n_batches = None
+    # mininterval here and refresh=False in set_postfix: a few redraws a second, not one message
+    # per step (a notebook front end, and nbval, drop output when a long cell floods them)
+    return tqdm(total=epochs * n_batches if n_batches else None, disable=not show,
+                desc="training", unit="step", leave=True, mininterval=1.0)
+
+# %% ../nbs/00_core.ipynb #d7ecee85
+def _train_step(model:nn.Module, batch:Any, loss_fn:Callable, optimizer:torch.optim.Optimizer,
+                clip_norm:float|None, scheduler:Any, epoch:int, step:int) -> tuple[float, float]:
+    "One optimizer step on `batch`: (the global batch's loss, the gradient norm before clipping)."
+    loss = loss_fn(model, batch)
+    _check_loss(loss, epoch, step)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()  # under DistributedDataParallel: gradients are averaged over the processes here
+    params = [p for p in model.parameters() if p.grad is not None]
+    norm = torch.nn.utils.clip_grad_norm_(params, clip_norm if clip_norm is not None else math.inf)
+    optimizer.step()
+    if scheduler is not None:
+        scheduler.step()
+    return _global_loss(loss.detach()).item(), float(norm)
+
+# %% ../nbs/00_core.ipynb #efae3979
+def _train_epoch(model:nn.Module, train_loader:Iterable, loss_fn:Callable, optimizer, clip_norm,
+                 scheduler, device, history:History, bar:tqdm, epoch:int) -> None:
+    model.train()
+    total, count = 0.0, 0
+    for batch in train_loader:
+        step = len(history.step_loss) + 1
+        loss, norm = _train_step(model, to_device(batch, device), loss_fn, optimizer, clip_norm,
+                                 scheduler, epoch, step)
+        history.step_loss.append(loss); history.grad_norm.append(norm)
+        total, count = total + loss, count + 1
+        bar.update(1)
+        bar.set_postfix(epoch=epoch + 1, loss=f"{loss:.4f}", refresh=False)
+    if count == 0:
+        raise ValueError(f"train_loader yielded no batches in epoch {epoch + 1}: an empty dataset, "
+                         f"a batch_size larger than the dataset with drop_last=True, or an "
+                         f"iterator that is used up after one pass?")
+    history.epoch_loss.append(total / count)
+
+# %% ../nbs/00_core.ipynb #6380faa9
+def _validate(model:nn.Module, plain:nn.Module, valid_fn:Callable, history:History, bar:tqdm,
+              epoch:int) -> None:
+    model.eval()
+    with torch.no_grad():
+        metrics = {k: float(v) for k, v in valid_fn(plain).items()}
+    history.valid.append(metrics)
+    bar.set_postfix(epoch=epoch + 1, loss=f"{history.epoch_loss[-1]:.4f}", refresh=False,
+                    **{f"valid_{k}": f"{v:.4f}" for k, v in metrics.items()})
+
+# %% ../nbs/00_core.ipynb #9b334e7d
+def fit(model:nn.Module, # the model to train (moved to `device`); may be wrapped in DDP
         train_loader:Iterable, # yields batches: tensors or (nested) tuples/dicts of tensors
         loss_fn:Callable[[nn.Module, Any], Tensor], # loss_fn(model, batch) -> scalar loss
         optimizer:torch.optim.Optimizer, # optimizer over model.parameters()
         epochs:int, # number of passes over train_loader
-        valid_fn:Callable[[nn.Module], dict]|None=None, # called after each epoch in eval mode, no grad; returns metrics
+        valid_fn:Callable[[nn.Module], dict]|None=None, # after each epoch (eval, no grad): metrics
         clip_norm:float|None=1.0, # clip the global gradient norm to this; None: no clipping
         device:str|torch.device|None=None, # where to train; `get_device()` when None
         scheduler:Any=None, # an LR scheduler stepped after every optimizer step
-        checkpoint_path:str|Path|None=None, # save model, optimizer and history here after each epoch
+        checkpoint_path:str|Path|None=None, # save model, optimizer and history here every epoch
         progress:bool=True, # show a tqdm progress bar
        ) -> History:
     "Train `model` for `epochs` epochs; return the loss history."
-    check_size("epochs", epochs)
-    if clip_norm is not None and not clip_norm > 0:
-        raise ValueError(f"clip_norm must be > 0 or None, got {clip_norm!r}")
+    _check_fit_args(epochs, clip_norm)
     device = get_device(device)
     model.to(device)
     plain = getattr(model, "module", model)  # the model itself, also under DistributedDataParallel
     main = _rank() == 0  # under torchrun only rank 0 shows progress and writes checkpoints
     history = History()
     start = time.perf_counter()
-    try:
-        n_batches = len(train_loader)
-    except TypeError:
-        n_batches = None
-    # mininterval and refresh=False below: a few redraws a second, not one message per step (a
-    # notebook front end, and nbval, drop output when a long cell floods them)
-    bar = tqdm(total=epochs * n_batches if n_batches else None, disable=not (progress and main),
-               desc="training", unit="step", leave=True, mininterval=1.0)
+    bar = _progress_bar(train_loader, epochs, progress and main)
     for epoch in range(epochs):
-        sampler = getattr(train_loader, "sampler", None)
-        if hasattr(sampler, "set_epoch"):
-            sampler.set_epoch(epoch)  # a DistributedSampler reshuffles differently every epoch
-        model.train()
-        total, count = 0.0, 0
-        for batch in train_loader:
-            batch = to_device(batch, device)
-            loss = loss_fn(model, batch)
-            if loss.dim() != 0:
-                raise ValueError(f"loss_fn must return a scalar, got shape {tuple(loss.shape)}")
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"loss is {loss.item()} at epoch {epoch + 1}, step {len(history.step_loss) + 1}")
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()  # under DistributedDataParallel: gradients are averaged over the processes here
-            params = [p for p in model.parameters() if p.grad is not None]
-            norm = torch.nn.utils.clip_grad_norm_(params, clip_norm if clip_norm is not None else math.inf)
-            optimizer.step()
-            if scheduler is not None:
-                scheduler.step()
-            step_loss = loss.detach()
-            if _is_distributed():  # record the loss of the global batch, the same on every process
-                torch.distributed.all_reduce(step_loss)
-                step_loss /= torch.distributed.get_world_size()
-            history.step_loss.append(step_loss.item()); history.grad_norm.append(float(norm))
-            total, count = total + step_loss.item(), count + 1
-            bar.update(1)
-            bar.set_postfix(epoch=epoch + 1, loss=f"{step_loss.item():.4f}", refresh=False)
-        if count == 0:
-            raise ValueError(f"train_loader yielded no batches in epoch {epoch + 1}: an empty dataset, a batch_size larger "
-                             f"than the dataset with drop_last=True, or an iterator that is used up after one pass?")
-        history.epoch_loss.append(total / count)
+        _set_epoch(train_loader, epoch)
+        _train_epoch(model, train_loader, loss_fn, optimizer, clip_norm, scheduler, device,
+                     history, bar, epoch)
         if valid_fn is not None:
-            model.eval()
-            with torch.no_grad():
-                metrics = {k: float(v) for k, v in valid_fn(plain).items()}
-            history.valid.append(metrics)
-            bar.set_postfix(epoch=epoch + 1, loss=f"{history.epoch_loss[-1]:.4f}", refresh=False,
-                            **{f"valid_{k}": f"{v:.4f}" for k, v in metrics.items()})
+            _validate(model, plain, valid_fn, history, bar, epoch)
         history.seconds = time.perf_counter() - start
         if checkpoint_path is not None and main:
-            save_checkpoint(checkpoint_path, plain, optimizer, epoch=epoch + 1, history=history.state_dict())
+            save_checkpoint(checkpoint_path, plain, optimizer, epoch=epoch + 1,
+                            history=history.state_dict())
     bar.close()
     model.eval()
     return history
 
 # %% ../nbs/00_core.ipynb #866524bc
-def linear_schedule(optimizer:torch.optim.Optimizer, # its learning rate is the peak
-                    total_steps:int, # optimizer steps of the whole run
-                    warmup_steps:int=0, # linear rise from 0 over these steps
-                    decay_start:int|None=None, # the step where the linear fall to 0 begins; None: right after the warm-up
-                   ) -> torch.optim.lr_scheduler.LambdaLR:
-    "Linear warm-up, constant, then linear decay to 0 at `total_steps` (pass it to `fit(scheduler=...)`)."
+def linear_schedule(
+    optimizer:torch.optim.Optimizer, # its learning rate is the peak
+    total_steps:int, # optimizer steps of the whole run
+    warmup_steps:int=0, # linear rise from 0 over these steps
+    decay_start:int|None=None, # the step where the linear fall to 0 begins; None: after the warm-up
+) -> torch.optim.lr_scheduler.LambdaLR:
+    ("Linear warm-up, constant, then linear decay to 0 at `total_steps` (pass it to "
+     "`fit(scheduler=...)`).")
     decay_start = warmup_steps if decay_start is None else decay_start
     check_size("total_steps", total_steps)
     if not 0 <= warmup_steps <= decay_start < total_steps:
-        raise ValueError(f"need 0 <= warmup_steps <= decay_start < total_steps, got warmup_steps={warmup_steps}, "
-                         f"decay_start={decay_start}, total_steps={total_steps}")
+        raise ValueError(f"need 0 <= warmup_steps <= decay_start < total_steps, got "
+                         f"warmup_steps={warmup_steps}, decay_start={decay_start}, "
+                         f"total_steps={total_steps}")
     def factor(step:int) -> float:  # LambdaLR calls it with the number of steps taken
         rise = (step + 1) / warmup_steps if warmup_steps else 1.0
         fall = (total_steps - step) / (total_steps - decay_start)
         return max(0.0, min(1.0, rise, fall))
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
-# %% ../nbs/00_core.ipynb #a1d34ea3
-def init_distributed(backend:str|None=None, # 'nccl' or 'gloo'; NCCL when CUDA is available, else gloo
-                    ) -> tuple[int, int, torch.device]:
+# %% ../nbs/00_core.ipynb #5a7a7df7
+#| code-fold: true
+def init_distributed(
+    backend:str|None=None, # 'nccl' or 'gloo'; NCCL when CUDA is available, else gloo
+) -> tuple[int, int, torch.device]:
     "Join the process group that `torchrun` set up; returns (rank, world_size, device)."
     import torch.distributed as dist
     for var in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"):
         if var not in os.environ:
-            raise RuntimeError(f"{var} is not set: start the script with torchrun (e.g. torchrun --nproc_per_node=2 train.py)")
+            raise RuntimeError(f"{var} is not set: start the script with torchrun "
+                               f"(e.g. torchrun --nproc_per_node=2 train.py)")
     cuda = torch.cuda.is_available()
     backend = backend or ("nccl" if cuda else "gloo")
     if not dist.is_initialized():
@@ -557,45 +694,57 @@ def init_distributed(backend:str|None=None, # 'nccl' or 'gloo'; NCCL when CUDA i
         device = torch.device("cpu")
     return dist.get_rank(), dist.get_world_size(), device
 
-def distributed_loader(dataset:torch.utils.data.Dataset, # the whole training set
-                       global_batch_size:int, # examples per optimizer step, over all processes together
-                       shuffle:bool=True, # reshuffle every epoch (with the sampler's seed)
-                       seed:int=0, # the sampler's seed, the same on every process
-                       **kwargs, # more DataLoader arguments (num_workers, collate_fn, ...)
-                      ) -> torch.utils.data.DataLoader:
-    "A DataLoader that gives this process its share (global_batch_size / world_size) of every global batch."
+# %% ../nbs/00_core.ipynb #aa849d37
+#| code-fold: true
+def distributed_loader(
+    dataset:torch.utils.data.Dataset, # the whole training set
+    global_batch_size:int, # examples per optimizer step, over all processes together
+    shuffle:bool=True, # reshuffle every epoch (with the sampler's seed)
+    seed:int=0, # the sampler's seed, the same on every process
+    **kwargs, # more DataLoader arguments (num_workers, collate_fn, ...)
+) -> torch.utils.data.DataLoader:
+    ("A DataLoader that gives this process its share (global_batch_size / world_size) of every "
+     "global batch.")
     import torch.distributed as dist
     world = dist.get_world_size() if dist.is_initialized() else 1
     if global_batch_size % world:
-        raise ValueError(f"global_batch_size={global_batch_size} is not divisible by the world size {world}")
-    sampler = torch.utils.data.DistributedSampler(dataset, shuffle=shuffle, seed=seed, drop_last=True,
-                                                  num_replicas=world, rank=dist.get_rank() if world > 1 else 0)
-    return torch.utils.data.DataLoader(dataset, batch_size=global_batch_size // world, sampler=sampler,
-                                       drop_last=True, **kwargs)
+        raise ValueError(f"global_batch_size={global_batch_size} is not divisible by the world "
+                         f"size {world}")
+    sampler = torch.utils.data.DistributedSampler(dataset, shuffle=shuffle, seed=seed,
+                                                  drop_last=True, num_replicas=world,
+                                                  rank=dist.get_rank() if world > 1 else 0)
+    return torch.utils.data.DataLoader(dataset, batch_size=global_batch_size // world,
+                                       sampler=sampler, drop_last=True, **kwargs)
 
 # %% ../nbs/00_core.ipynb #09f6dd92
 import ast
 import json
 import re
 
-FULL_PROFILE_FILE = Path("book") / "results" / "full_profile.json"  # relative to the repository's root
+FULL_PROFILE_FILE = Path("book") / "results" / "full_profile.json"  # from the repository's root
 NOT_RUN = "not run yet"  # a full-profile value that has not been recorded
 NOT_FOUND = "not available here"  # every full-profile value when no record was found
 
-def find_full_profile(start:str|Path|None=None, # the folder to search from; the current directory when None
-                     ) -> Path|None:
-    "`book/results/full_profile.json` in `start` or the nearest folder above it; None when there is none (on Colab, or where the library was installed with pip)."
+# %% ../nbs/00_core.ipynb #6553c53d
+def find_full_profile(
+    start:str|Path|None=None, # the folder to search from; the current directory when None
+) -> Path|None:
+    ("`book/results/full_profile.json` in `start` or the nearest folder above it; None when "
+     "there is none (on Colab, or where the library was installed with pip).")
     folder = (Path.cwd() if start is None else Path(start)).resolve()
     for d in (folder, *folder.parents):
         if (d / FULL_PROFILE_FILE).is_file():
             return d / FULL_PROFILE_FILE
     return None
 
+# %% ../nbs/00_core.ipynb #361fc0f9
 def load_full_profile(path:str|Path|None=None, # the record; `find_full_profile()` when None
                      ) -> dict:
-    "The full profile's record (`values`, `chapter_of`, `chapters`, ...) plus `file`, the path read; empty, with `file` None, when there is no record."
+    ("The full profile's record (`values`, `chapter_of`, `chapters`, ...) plus `file`, the path "
+     "read; empty, with `file` None, when there is no record.")
     path = find_full_profile() if path is None else Path(path)
-    record = {"device": None, "date": None, "commit": None, "values": {}, "chapter_of": {}, "chapters": {}}
+    record = {"device": None, "date": None, "commit": None, "values": {}, "chapter_of": {},
+              "chapters": {}}
     if path is not None and path.is_file():
         record.update(json.loads(path.read_text(encoding="utf-8")))
         record["file"] = str(path)
@@ -603,6 +752,7 @@ def load_full_profile(path:str|Path|None=None, # the record; `find_full_profile(
         record["file"] = None
     return record
 
+# %% ../nbs/00_core.ipynb #4238b6ac
 def _literal(text:str) -> bool|int|float|str|None:
     "A glued value from its text/plain repr; None for anything but a bool, number or string."
     text = text.strip()
@@ -615,10 +765,14 @@ def _literal(text:str) -> bool|int|float|str|None:
         return None
     return value if isinstance(value, (bool, int, float, str)) else None
 
+# %% ../nbs/00_core.ipynb #916c223b
 def glued_values(notebook:str|Path|dict, # an executed notebook: its path, or its JSON as a dict
                 ) -> dict[str, bool|int|float|str]:
-    "Every value the notebook glued with myst_nb's `glue`, parsed from its text/plain repr; glued figures and other objects are left out."
-    nb = json.loads(Path(notebook).read_text(encoding="utf-8")) if isinstance(notebook, (str, Path)) else notebook
+    ("Every value the notebook glued with myst_nb's `glue`, parsed from its text/plain repr; glued "
+     "figures and other objects are left out.")
+    if isinstance(notebook, (str, Path)):
+        notebook = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    nb = notebook
     values = {}
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
@@ -626,12 +780,14 @@ def glued_values(notebook:str|Path|dict, # an executed notebook: its path, or it
             if not book or "name" not in book:
                 continue
             text = out.get("data", {}).get(book.get("mime_prefix", "") + "text/plain")
-            value = _literal("".join(text) if isinstance(text, list) else text) if text is not None else None
+            if text is None:
+                continue
+            value = _literal("".join(text) if isinstance(text, list) else text)
             if value is not None:
                 values[book["name"]] = value
     return values
 
-# %% ../nbs/00_core.ipynb #da0c2b5a
+# %% ../nbs/00_core.ipynb #a90336a5
 def _chapter_stem(chapter:str) -> str:
     "'rnn' for 'nbs/01_rnn'."
     return re.sub(r"^\d+_", "", Path(chapter).name)
@@ -644,6 +800,7 @@ def _format_value(value:Any, fmt:str="") -> str:
 def _run_words(run:dict) -> str:
     return f"{run['device']}, {str(run['date'])[:10]}, commit {run['commit']}"
 
+# %% ../nbs/00_core.ipynb #febb0718
 def full_profile_run(chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
                      record:dict|None=None, # `load_full_profile()` when None
                     ) -> str:
@@ -661,23 +818,28 @@ def full_profile_run(chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn
         return f"run on {_run_words(kept)}; a later run ({_run_words(run)}) failed"
     return f"the run on {_run_words(run)} failed"
 
+# %% ../nbs/00_core.ipynb #84c820d6
 def full_profile_value(name:str, # the glue name of the fast profile's value
                        fmt:str="", # a format spec for numbers, e.g. '.3f'
                        record:dict|None=None, # `load_full_profile()` when None
                       ) -> str:
-    "The full profile's value of `name`, formatted; 'not run yet' when it is not recorded ('not available here' without a record)."
+    ("The full profile's value of `name`, formatted; 'not run yet' when it is not recorded ('not "
+     "available here' without a record).")
     record = load_full_profile() if record is None else record
     if record.get("file", "") is None:
         return NOT_FOUND
     values = record.get("values", {})
     return _format_value(values[name], fmt) if name in values else NOT_RUN
 
-def glue_full_profile(names:Iterable[str]|dict[str,str], # glue names, or {glue name: format spec, e.g. '.3f'}
-                      chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
-                      run_name:str|None=None, # glue name of the run's description; '<chapter>_full_run' ('rnn_full_run') when None
-                      record:dict|None=None, # `load_full_profile()` when None
-                     ) -> dict[str, str]:
-    "Glue `<name>_full`, the full profile's value as text, for every name, and `run_name`, the run's device, date and commit; returns what was glued."
+# %% ../nbs/00_core.ipynb #3c2a159c
+def glue_full_profile(
+    names:Iterable[str]|dict[str,str], # glue names, or {glue name: format spec, e.g. '.3f'}
+    chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
+    run_name:str|None=None, # glue name of the run's description; '<chapter>_full_run' when None
+    record:dict|None=None, # `load_full_profile()` when None
+) -> dict[str, str]:
+    ("Glue `<name>_full`, the full profile's value as text, for every name, and `run_name`, the "
+     "run's device, date and commit; returns what was glued.")
     from myst_nb import glue
     record = load_full_profile() if record is None else record
     formats = dict(names) if isinstance(names, dict) else {n: "" for n in names}
@@ -687,21 +849,27 @@ def glue_full_profile(names:Iterable[str]|dict[str,str], # glue names, or {glue 
         glue(name, text, display=False)
     return glued
 
-def profiles_table(rows:dict[str,tuple[str,Any,str]], # {quantity: (glue name, value on this page, format spec)}
-                   chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
-                   record:dict|None=None, # `load_full_profile()` when None
-                  ) -> str:
-    "A Markdown table 'quantity | <profile> (this page) | full profile' with the full run's description under it."
+# %% ../nbs/00_core.ipynb #7a1887f5
+def profiles_table(
+    rows:dict[str,tuple[str,Any,str]], # {quantity: (glue name, value on this page, format spec)}
+    chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
+    record:dict|None=None, # `load_full_profile()` when None
+) -> str:
+    ("A Markdown table 'quantity | <profile> (this page) | full profile' with the full run's "
+     "description under it.")
     record = load_full_profile() if record is None else record
     lines = [f"| quantity | {get_profile()} (this page) | full profile |", "|---|---|---|"]
     for label, (name, value, fmt) in rows.items():
-        lines.append(f"| {label} | {_format_value(value, fmt)} | {full_profile_value(name, fmt, record)} |")
+        full = full_profile_value(name, fmt, record)
+        lines.append(f"| {label} | {_format_value(value, fmt)} | {full} |")
     return "\n".join(lines) + f"\n\nFull profile: {full_profile_run(chapter, record)}."
 
-def show_profiles(rows:dict[str,tuple[str,Any,str]], # {quantity: (glue name, value on this page, format spec)}
-                  chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
-                  record:dict|None=None, # `load_full_profile()` when None
-                 ) -> None:
+# %% ../nbs/00_core.ipynb #0f7943be
+def show_profiles(
+    rows:dict[str,tuple[str,Any,str]], # {quantity: (glue name, value on this page, format spec)}
+    chapter:str, # the chapter as in _toc.yml, e.g. 'nbs/01_rnn'
+    record:dict|None=None, # `load_full_profile()` when None
+) -> None:
     "Display `profiles_table` as Markdown (the book renders it as a table)."
     from IPython.display import Markdown, display
     display(Markdown(profiles_table(rows, chapter, record)))
@@ -713,8 +881,10 @@ def exact_match(pred:Tensor, # (B, L1) generated ids
                ) -> Tensor:
     "(B,) bool: whether each generated sequence equals its reference, up to the first <eos>."
     if pred.dim() != 2 or target.dim() != 2 or pred.size(0) != target.size(0):
-        raise ValueError(f"pred {tuple(pred.shape)} and target {tuple(target.shape)} must be (B, L) with the same B")
+        raise ValueError(f"pred {tuple(pred.shape)} and target {tuple(target.shape)} must be "
+                         f"(B, L) with the same B")
     def upto_eos(row):
         ids = row.tolist()
         return ids[:ids.index(eos_id) + 1] if eos_id in ids else ids
-    return torch.tensor([upto_eos(p) == upto_eos(t) for p, t in zip(pred, target)], dtype=torch.bool)
+    same = [upto_eos(p) == upto_eos(t) for p, t in zip(pred, target)]
+    return torch.tensor(same, dtype=torch.bool)
