@@ -11,8 +11,9 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens, in_eval_mode, select_rows, vocab_size_of,
-                             exact_match, get_device, to_device)
+from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask,
+                             check_size, check_tokens, exact_match, get_device, in_eval_mode,
+                             patch, select_rows, to_device, vocab_size_of)
 from .data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch
 
 # %% auto #0
@@ -20,33 +21,22 @@ __all__ = ['RNNEncoder', 'RNNDecoder', 'Doc001Decoder', 'teacher_forcing_logits'
            'exact_match_rate', 'translate', 'rnn_seq2seq']
 
 # %% ../nbs/03_seq2seq.ipynb #7c65d96e
-def _lengths(src_mask:Tensor|None, src:Tensor) -> Tensor:
-    "(B,) number of real tokens per row; at least 1, so that an all-padding row gives no NaN."
-    if src_mask is None:
-        return torch.full((src.size(0),), src.size(1), dtype=torch.long, device=src.device)
-    return src_mask.sum(1).clamp(min=1)
-
-def _merge_directions(h:Tensor, num_layers:int, num_directions:int) -> Tensor:
-    "(layers * dirs, B, H) -> (layers, B, dirs * H): the directions of each layer side by side."
-    if num_directions == 1:
-        return h
-    L, B, H = num_layers, h.size(1), h.size(2)
-    return h.view(L, num_directions, B, H).transpose(1, 2).reshape(L, B, num_directions * H)
-
 class RNNEncoder(Encoder):
     "Embedding + a recurrent network (any `torch.nn.RNN`-like class); uni- or bidirectional."
-    def __init__(self,
-                 vocab_size:int, # source vocabulary size |V_src|
-                 emb_size:int, # embedding size E
-                 hidden_size:int, # hidden size H per direction
-                 num_layers:int=1, # stacked layers
-                 cell:type[nn.Module]=nn.GRU, # nn.RNN, nn.GRU, nn.LSTM or a class with their signature
-                 bidirectional:bool=False, # read the source both ways (outputs of size 2H)
-                 dropout:float=0.0, # dropout on embeddings and between layers
-                 pad_id:int=PAD_ID, # padding id
-                ):
+    def __init__(
+        self,
+        vocab_size:int, # source vocabulary size |V_src|
+        emb_size:int, # embedding size E
+        hidden_size:int, # hidden size H per direction
+        num_layers:int=1, # stacked layers
+        cell:type[nn.Module]=nn.GRU, # nn.RNN, nn.GRU, nn.LSTM or a class with their signature
+        bidirectional:bool=False, # read the source both ways (outputs of size 2H)
+        dropout:float=0.0, # dropout on embeddings and between layers
+        pad_id:int=PAD_ID, # padding id
+    ):
         super().__init__()
-        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
+        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size),
+                        ("hidden_size", hidden_size), ("num_layers", num_layers)):
             check_size(name, v)
         self.vocab_size, self.num_layers, self.pad_id = vocab_size, num_layers, pad_id
         self.num_directions = 2 if bidirectional else 1
@@ -56,39 +46,58 @@ class RNNEncoder(Encoder):
         self.rnn = cell(emb_size, hidden_size, num_layers=num_layers, batch_first=True,
                         bidirectional=bidirectional, dropout=dropout if num_layers > 1 else 0.0)
 
-    def forward(self,
-                src:Tensor, # (B, S) source ids
-                src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
-               ) -> EncoderOutput:
-        check_tokens("src", src, self.vocab_size); check_mask("src_mask", src_mask, src)
-        x = self.dropout(self.embed(src))  # (B, S, E)
-        lengths = _lengths(src_mask, src)
-        if isinstance(self.rnn, nn.RNNBase):
-            packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-            out, state = self.rnn(packed)
-            out, _ = pad_packed_sequence(out, batch_first=True, total_length=src.size(1))  # (B, S, D*H)
-        else:  # any other cell: one call per distinct length, exact for every cell
-            out, state = self._by_length(x, lengths)
-        merge = lambda h: _merge_directions(h, self.num_layers, self.num_directions)  # (layers, B, D*H)
-        state = tuple(merge(s) for s in state) if isinstance(state, tuple) else merge(state)
-        if src_mask is not None:
-            out = out * src_mask.unsqueeze(-1)  # zero at padding
-        return EncoderOutput(out, state, src_mask)
+# %% ../nbs/03_seq2seq.ipynb #5c618acf
+def _lengths(src_mask:Tensor|None, src:Tensor) -> Tensor:
+    "(B,) number of real tokens per row; at least 1, so that an all-padding row gives no NaN."
+    if src_mask is None:
+        return torch.full((src.size(0),), src.size(1), dtype=torch.long, device=src.device)
+    return src_mask.sum(1).clamp(min=1)
 
-    def _by_length(self, x:Tensor, lengths:Tensor):
-        B, S = x.shape[:2]
-        out = x.new_zeros(B, S, self.output_size)
-        states = None
-        for L in lengths.unique().tolist():
-            idx = (lengths == L).nonzero().squeeze(1)
-            o, s = self.rnn(x[idx, :L])  # (b, L, D*H)
-            out[idx, :L] = o
-            parts = s if isinstance(s, tuple) else (s,)
-            if states is None:
-                states = [p.new_zeros(p.size(0), B, p.size(2)) for p in parts]
-            for full, p in zip(states, parts):
-                full[:, idx] = p
-        return out, tuple(states) if len(states) > 1 else states[0]
+# %% ../nbs/03_seq2seq.ipynb #f32410b6
+def _merge_directions(h:Tensor, num_layers:int, num_directions:int) -> Tensor:
+    "(layers * dirs, B, H) -> (layers, B, dirs * H): the directions of each layer side by side."
+    if num_directions == 1:
+        return h
+    L, B, H = num_layers, h.size(1), h.size(2)
+    return h.view(L, num_directions, B, H).transpose(1, 2).reshape(L, B, num_directions * H)
+
+# %% ../nbs/03_seq2seq.ipynb #e506538e
+@patch
+def forward(self:RNNEncoder,
+            src:Tensor, # (B, S) source ids
+            src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
+           ) -> EncoderOutput:
+    check_tokens("src", src, self.vocab_size); check_mask("src_mask", src_mask, src)
+    x = self.dropout(self.embed(src))  # (B, S, E)
+    lengths = _lengths(src_mask, src)
+    if isinstance(self.rnn, nn.RNNBase):
+        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, state = self.rnn(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=src.size(1))  # (B, S, D*H)
+    else:  # any other cell: one call per distinct length, exact for every cell
+        out, state = self._by_length(x, lengths)
+    merge = lambda h: _merge_directions(h, self.num_layers, self.num_directions)  # (layers, B, D*H)
+    state = tuple(merge(s) for s in state) if isinstance(state, tuple) else merge(state)
+    if src_mask is not None:
+        out = out * src_mask.unsqueeze(-1)  # zero at padding
+    return EncoderOutput(out, state, src_mask)
+
+# %% ../nbs/03_seq2seq.ipynb #9cae559c
+@patch
+def _by_length(self:RNNEncoder, x:Tensor, lengths:Tensor):
+    B, S = x.shape[:2]
+    out = x.new_zeros(B, S, self.output_size)
+    states = None
+    for L in lengths.unique().tolist():
+        idx = (lengths == L).nonzero().squeeze(1)
+        o, s = self.rnn(x[idx, :L])  # (b, L, D*H)
+        out[idx, :L] = o
+        parts = s if isinstance(s, tuple) else (s,)
+        if states is None:
+            states = [p.new_zeros(p.size(0), B, p.size(2)) for p in parts]
+        for full, p in zip(states, parts):
+            full[:, idx] = p
+    return out, tuple(states) if len(states) > 1 else states[0]
 
 # %% ../nbs/03_seq2seq.ipynb #4adbef8b
 def _top(state:Any) -> Tensor:
@@ -96,61 +105,38 @@ def _top(state:Any) -> Tensor:
     h = state[0] if isinstance(state, tuple) else state
     return h[-1]
 
+# %% ../nbs/03_seq2seq.ipynb #edecce38
 class RNNDecoder(Decoder):
     "A recurrent decoder reading the encoder's final state: mode 'init' (a) or 'every_step' (b)."
-    def __init__(self,
-                 vocab_size:int, # target vocabulary size |V_tgt|
-                 emb_size:int, # embedding size E
-                 hidden_size:int, # decoder hidden size H
-                 enc_size:int, # size of the encoder's final state (2H for a bidirectional encoder)
-                 mode:str="init", # "init": s_0 = bridge(h_S) only; "every_step": also h_S at every step
-                 num_layers:int=1, # stacked layers (the encoder must have as many)
-                 cell:type[nn.Module]=nn.GRU, # same choices as the encoder's
-                 dropout:float=0.0, # dropout on embeddings
-                 pad_id:int=PAD_ID, # padding id
-                ):
+    def __init__(
+        self,
+        vocab_size:int, # target vocabulary size |V_tgt|
+        emb_size:int, # embedding size E
+        hidden_size:int, # decoder hidden size H
+        enc_size:int, # size of the encoder's final state (2H for a bidirectional encoder)
+        mode:str="init", # "init": s_0 = bridge(h_S) only; "every_step": also h_S at every step
+        num_layers:int=1, # stacked layers (the encoder must have as many)
+        cell:type[nn.Module]=nn.GRU, # same choices as the encoder's
+        dropout:float=0.0, # dropout on embeddings
+        pad_id:int=PAD_ID, # padding id
+    ):
         super().__init__()
         if mode not in ("init", "every_step"):
             raise ValueError(f"mode={mode!r}, expected 'init' or 'every_step'")
-        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size), ("hidden_size", hidden_size),
-                        ("enc_size", enc_size), ("num_layers", num_layers)):
+        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size),
+                        ("hidden_size", hidden_size), ("enc_size", enc_size),
+                        ("num_layers", num_layers)):
             check_size(name, v)
-        self.mode, self.vocab_size, self.num_layers, self.enc_size = mode, vocab_size, num_layers, enc_size
+        self.mode, self.vocab_size, self.num_layers = mode, vocab_size, num_layers
+        self.enc_size = enc_size
         self.embed = nn.Embedding(vocab_size, emb_size, padding_idx=pad_id)
         self.dropout = nn.Dropout(dropout)
-        in_size = emb_size + (enc_size if mode == "every_step" else 0)  # input [y_{t-1}; h_N] in mode (b)
+        # input [y_{t-1}; h_N] in mode (b)
+        in_size = emb_size + (enc_size if mode == "every_step" else 0)
         self.rnn = cell(in_size, hidden_size, num_layers=num_layers, batch_first=True)
-        self.bridge = nn.Identity() if enc_size == hidden_size else nn.Sequential(nn.Linear(enc_size, hidden_size), nn.Tanh())
+        self.bridge = (nn.Identity() if enc_size == hidden_size
+                       else nn.Sequential(nn.Linear(enc_size, hidden_size), nn.Tanh()))
         self.out = nn.Linear(hidden_size, vocab_size)  # W_out, b_out (001's W_sy, b_y)
-
-    def init_state(self, enc:EncoderOutput) -> Any:
-        "(s_0, h_N): the bridged encoder state and the context vector."
-        state = enc.state
-        if isinstance(state, tuple):  # LSTM: bridge h and c
-            if state[0].size(0) != self.num_layers:
-                raise ValueError(f"encoder state has {state[0].size(0)} layers, the decoder num_layers={self.num_layers}")
-            s0 = tuple(self.bridge(s) for s in state)
-        else:
-            if state.size(0) != self.num_layers:
-                raise ValueError(f"encoder state has {state.size(0)} layers, the decoder num_layers={self.num_layers}")
-            s0 = self.bridge(state)
-        return s0, _top(state)  # h_N: (B, enc_size)
-
-    def _inputs(self, y:Tensor, h_N:Tensor) -> Tensor:
-        e = self.dropout(self.embed(y))  # (B, T, E)
-        if self.mode == "every_step":
-            e = torch.cat([e, h_N.unsqueeze(1).expand(-1, e.size(1), -1)], dim=-1)  # (B, T, E + H_enc)
-        return e
-
-    def step(self, y_prev:Tensor, state:Any, enc:EncoderOutput) -> tuple[Tensor, Any]:
-        s, h_N = state
-        out, s = self.rnn(self._inputs(y_prev.unsqueeze(1), h_N), s)  # out: (B, 1, H)
-        return self.out(out.squeeze(1)), (s, h_N)  # (B, |V|)
-
-    def reorder_state(self, state:Any, index:Tensor, n:int, keep:tuple|list=()) -> Any:
-        "Beam search's re-ordering: the recurrent state (layers, B, H) along dim 1, h_N (B, enc_size) along dim 0."
-        s, h_N = state
-        return select_rows(s, index, n, 1, keep), select_rows(h_N, index, n, 0, keep)
 
     def forward(self, tgt_in:Tensor, state:Any, enc:EncoderOutput) -> tuple[Tensor, Any]:
         "All teacher-forced steps in one call of the recurrent network."
@@ -159,14 +145,53 @@ class RNNDecoder(Decoder):
         out, s = self.rnn(self._inputs(tgt_in, h_N), s)  # (B, T, H)
         return self.out(out), (s, h_N)  # (B, T, |V|)
 
+# %% ../nbs/03_seq2seq.ipynb #b90cbd24
+@patch
+def init_state(self:RNNDecoder, enc:EncoderOutput) -> Any:
+    "(s_0, h_N): the bridged encoder state and the context vector."
+    state = enc.state
+    layers = (state[0] if isinstance(state, tuple) else state).size(0)
+    if layers != self.num_layers:
+        raise ValueError(f"encoder state has {layers} layers, "
+                         f"the decoder num_layers={self.num_layers}")
+    if isinstance(state, tuple):  # LSTM: bridge h and c
+        s0 = tuple(self.bridge(s) for s in state)
+    else:
+        s0 = self.bridge(state)
+    return s0, _top(state)  # h_N: (B, enc_size)
+
+# %% ../nbs/03_seq2seq.ipynb #8b70b95a
+@patch
+def _inputs(self:RNNDecoder, y:Tensor, h_N:Tensor) -> Tensor:
+    e = self.dropout(self.embed(y))  # (B, T, E)
+    if self.mode == "every_step":
+        e = torch.cat([e, h_N.unsqueeze(1).expand(-1, e.size(1), -1)], dim=-1)  # (B, T, E + H_enc)
+    return e
+
+@patch
+def step(self:RNNDecoder, y_prev:Tensor, state:Any, enc:EncoderOutput) -> tuple[Tensor, Any]:
+    s, h_N = state
+    out, s = self.rnn(self._inputs(y_prev.unsqueeze(1), h_N), s)  # out: (B, 1, H)
+    return self.out(out.squeeze(1)), (s, h_N)  # (B, |V|)
+
+# %% ../nbs/03_seq2seq.ipynb #98716fb1
+@patch
+def reorder_state(self:RNNDecoder, state:Any, index:Tensor, n:int, keep:tuple|list=()) -> Any:
+    ("Beam search's re-ordering: the recurrent state (layers, B, H) along dim 1, h_N (B, enc_size) "
+     "along dim 0.")
+    s, h_N = state
+    return select_rows(s, index, n, 1, keep), select_rows(h_N, index, n, 0, keep)
+
 # %% ../nbs/03_seq2seq.ipynb #da6122ad
 class Doc001Decoder(Decoder):
-    "Document 001 §5.2's `Decoder` (Embedding -> ReLU -> LSTM -> Linear -> LogSoftmax), batched, mode (a)."
-    def __init__(self,
-                 hidden_size:int, # H: embedding and LSTM size (the encoder's final state must have it)
-                 output_size:int, # target vocabulary size
-                 relu:bool=True, # apply 001's ReLU to the embedding
-                ):
+    ("Document 001 §5.2's `Decoder` (Embedding -> ReLU -> LSTM -> Linear -> LogSoftmax), batched, "
+     "mode (a).")
+    def __init__(
+        self,
+        hidden_size:int, # H: embedding and LSTM size (the encoder's final state must have it)
+        output_size:int, # target vocabulary size
+        relu:bool=True, # apply 001's ReLU to the embedding
+    ):
         super().__init__()
         check_size("hidden_size", hidden_size); check_size("output_size", output_size)
         self.hidden_size, self.relu = hidden_size, relu
@@ -194,19 +219,10 @@ class Doc001Decoder(Decoder):
         "The LSTM state (h, c), each (1, B, H): re-ordered along dim 1."
         return select_rows(state, index, n, 1, keep)
 
-# %% ../nbs/03_seq2seq.ipynb #427908fe
-def teacher_forcing_logits(model:EncoderDecoder, # the model
-                           batch:Seq2SeqBatch, # a padded batch
-                           ratio:float=1.0, # probability of feeding the true previous token
-                           generator:torch.Generator|None=None, # for the coin flips
-                          ) -> Tensor:
-    "Logits (B, T, |V|); with `ratio` < 1 each step feeds the model's own prediction with probability 1 - ratio."
-    if not 0.0 <= ratio <= 1.0:
-        raise ValueError(f"ratio must be in [0, 1], got {ratio!r}")
-    if ratio == 1.0:
-        return model(batch.src, batch.tgt_in, batch.src_mask)
-    check_tokens("src", batch.src); check_mask("src_mask", batch.src_mask, batch.src)
-    check_tokens("tgt_in", batch.tgt_in, vocab_size_of(model.decoder))
+# %% ../nbs/03_seq2seq.ipynb #4dc61f34
+def _sampled_logits(model:EncoderDecoder, batch:Seq2SeqBatch, ratio:float,
+                    generator:torch.Generator|None) -> Tensor:
+    "Logits (B, T, |V|), each next input the true token with probability `ratio`, else the argmax."
     enc = model.encoder(batch.src, batch.src_mask)
     state = model.decoder.init_state(enc)
     y, logits = batch.tgt_in[:, 0], []
@@ -218,31 +234,62 @@ def teacher_forcing_logits(model:EncoderDecoder, # the model
             y = torch.where(coin, batch.tgt_in[:, t + 1], step_logits.argmax(-1))
     return torch.stack(logits, 1)  # (B, T, |V|)
 
+# %% ../nbs/03_seq2seq.ipynb #c9d398d9
+def teacher_forcing_logits(
+    model:EncoderDecoder, # the model
+    batch:Seq2SeqBatch, # a padded batch
+    ratio:float=1.0, # probability of feeding the true previous token
+    generator:torch.Generator|None=None, # for the coin flips
+) -> Tensor:
+    ("Logits (B, T, |V|); with `ratio` < 1 each step feeds the model's own prediction with "
+     "probability 1 - ratio.")
+    if not 0.0 <= ratio <= 1.0:
+        raise ValueError(f"ratio must be in [0, 1], got {ratio!r}")
+    if ratio == 1.0:
+        return model(batch.src, batch.tgt_in, batch.src_mask)
+    check_tokens("src", batch.src); check_mask("src_mask", batch.src_mask, batch.src)
+    check_tokens("tgt_in", batch.tgt_in, vocab_size_of(model.decoder))
+    return _sampled_logits(model, batch, ratio, generator)
+
+# %% ../nbs/03_seq2seq.ipynb #eb5d8b1f
+#| code-fold: true
+def _check_loss_batch(batch:Seq2SeqBatch, reduction:str) -> None:
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"reduction={reduction!r}, expected 'mean' or 'sum'")
+    check_tokens("tgt_out", batch.tgt_out)
+    if reduction == "mean" and not (batch.tgt_out != PAD_ID).any():
+        raise ValueError(f"tgt_out has no target token (all {tuple(batch.tgt_out.shape)} "
+                         f"entries are <pad>): the mean cross-entropy over no token is undefined")
+
+# %% ../nbs/03_seq2seq.ipynb #0f66f3e4
+#| code-fold: true
+def _check_target_ids(tgt_out:Tensor, V:int) -> None:
+    lo, hi = int(tgt_out.min()), int(tgt_out.max())
+    if hi >= V or lo < 0:
+        raise ValueError(f"tgt_out has ids in [{lo}, {hi}], the decoder's vocabulary has {V} (ids "
+                         f"0..{V - 1}): vocabulary mismatch between model and data?")
+
+# %% ../nbs/03_seq2seq.ipynb #54000ab9
 def seq2seq_loss(model:EncoderDecoder, # the model
                  batch:Seq2SeqBatch, # a padded batch
                  ratio:float=1.0, # teacher-forcing ratio
                  reduction:str="mean", # "mean" over real tokens, or "sum"
                 ) -> Tensor:
     "Cross-entropy of the target, ignoring padding."
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"reduction={reduction!r}, expected 'mean' or 'sum'")
-    check_tokens("tgt_out", batch.tgt_out)
-    if reduction == "mean" and not (batch.tgt_out != PAD_ID).any():
-        raise ValueError(f"tgt_out has no target token (all {tuple(batch.tgt_out.shape)} entries are <pad>): "
-                         f"the mean cross-entropy over no token is undefined")
+    _check_loss_batch(batch, reduction)
     logits = teacher_forcing_logits(model, batch, ratio)
-    lo, hi = int(batch.tgt_out.min()), int(batch.tgt_out.max())
-    if hi >= logits.size(-1) or lo < 0:
-        raise ValueError(f"tgt_out has ids in [{lo}, {hi}], the decoder's vocabulary has "
-                         f"{logits.size(-1)} (ids 0..{logits.size(-1) - 1}): vocabulary mismatch between model and data?")
-    return F.cross_entropy(logits.transpose(1, 2), batch.tgt_out, ignore_index=PAD_ID, reduction=reduction)
+    _check_target_ids(batch.tgt_out, logits.size(-1))
+    return F.cross_entropy(logits.transpose(1, 2), batch.tgt_out, ignore_index=PAD_ID,
+                           reduction=reduction)
 
+# %% ../nbs/03_seq2seq.ipynb #c00fc4e3
 @in_eval_mode
 def perplexity(model:EncoderDecoder, # the model
                batches:Iterable[Seq2SeqBatch], # e.g. a ParallelData loader
                device:str|torch.device|None=None, # where to compute
               ) -> float:
-    "exp(mean cross-entropy per real target token), teacher-forced; a ValueError when the batches hold no target token."
+    ("exp(mean cross-entropy per real target token), teacher-forced; a ValueError when the batches "
+     "hold no target token.")
     device = get_device(device) if device is not None else next(model.parameters()).device
     total, count = 0.0, 0
     for b in batches:
@@ -250,19 +297,22 @@ def perplexity(model:EncoderDecoder, # the model
         total += seq2seq_loss(model, b, reduction="sum").item()
         count += int((b.tgt_out != PAD_ID).sum())
     if count == 0:
-        raise ValueError("batches hold no target token: the perplexity of no target token is undefined "
-                         "(an empty loader, or targets that are all <pad>?)")
+        raise ValueError("batches hold no target token: the perplexity of no target token is "
+                         "undefined (an empty loader, or targets that are all <pad>?)")
     return math.exp(total / count)
 
+# %% ../nbs/03_seq2seq.ipynb #eb5655a9
 @in_eval_mode
 def greedy(model:EncoderDecoder, # the model
            src:Tensor, # (B, S) source ids
            src_mask:Tensor|None=None, # (B, S) bool
            max_len:int=50, # most tokens to generate
           ) -> Tensor:
-    "Batched greedy decoding with the course's special ids; (B, L) ids, padded with <pad> after <eos>."
+    ("Batched greedy decoding with the course's special ids; (B, L) ids, padded with <pad> "
+     "after <eos>.")
     return model.greedy_decode(src, BOS_ID, EOS_ID, max_len, src_mask, pad_id=PAD_ID)
 
+# %% ../nbs/03_seq2seq.ipynb #8327b669
 @in_eval_mode
 def exact_match_rate(model:EncoderDecoder, # the model
                      batch:Seq2SeqBatch, # a padded batch
@@ -272,15 +322,18 @@ def exact_match_rate(model:EncoderDecoder, # the model
     "(B,) bool: greedy output equals the target, up to <eos>."
     check_size("chunk", chunk)
     if batch.src.size(0) == 0:
-        raise ValueError(f"batch has no example (src has shape {tuple(batch.src.shape)}): the exact-match rate of nothing is undefined")
+        raise ValueError(f"batch has no example (src has shape {tuple(batch.src.shape)}): the "
+                         f"exact-match rate of nothing is undefined")
     device = next(model.parameters()).device
     max_len = max_len or batch.tgt_out.size(1) + 5
     hits = []
     for i in range(0, batch.src.size(0), chunk):
         src, mask = batch.src[i:i + chunk].to(device), batch.src_mask[i:i + chunk].to(device)
-        hits.append(exact_match(greedy(model, src, mask, max_len).cpu(), batch.tgt_out[i:i + chunk], EOS_ID))
+        pred = greedy(model, src, mask, max_len).cpu()
+        hits.append(exact_match(pred, batch.tgt_out[i:i + chunk], EOS_ID))
     return torch.cat(hits)
 
+# %% ../nbs/03_seq2seq.ipynb #a5305286
 def translate(model:EncoderDecoder, # the model
               data:Any, # a `ParallelData` (its vocabularies and tokenizers)
               texts:list[str], # source strings
@@ -307,5 +360,6 @@ def rnn_seq2seq(src_vocab:int, # source vocabulary size
                ) -> EncoderDecoder:
     "A recurrent encoder-decoder in connection mode (a) or (b)."
     enc = RNNEncoder(src_vocab, emb_size, hidden_size, num_layers, cell, bidirectional, dropout)
-    dec = RNNDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, mode, num_layers, cell, dropout)
+    dec = RNNDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, mode, num_layers, cell,
+                     dropout)
     return EncoderDecoder(enc, dec)
