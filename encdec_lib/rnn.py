@@ -13,14 +13,15 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
-from .core import check_size
+from .core import check_size, patch
 
 # %% auto #0
 __all__ = ['rnn_cell', 'rnn_cell_concat', 'lstm_cell', 'gru_cell', 'RNNCell', 'LSTMCell', 'GRUCell', 'RNN', 'LSTM', 'GRU',
-           'init_forget_bias_', 'state_gradient_norms', 'as_tuple_state', 'clip_grad_norm', 'SequenceClassifier',
+           'init_forget_bias_', 'as_tuple_state', 'state_gradient_norms', 'clip_grad_norm', 'SequenceClassifier',
            'time_forward_backward', 'benchmark_layers', 'markdown_table']
 
 # %% ../nbs/01_rnn.ipynb #e532c5e8
+#| code-fold: true
 def _check_cell_args(cell:str, # class name, for the message
                      x:Tensor, # (B, input_size) or (input_size,)
                      states:Sequence[Tensor]|None, # each (B, hidden_size) or (hidden_size,)
@@ -28,20 +29,23 @@ def _check_cell_args(cell:str, # class name, for the message
                      input_size:int, hidden_size:int,
                     ) -> tuple[bool, int]:
     "Validate a cell's input and states; return (batched, B)."
+    shapes = f"(B, {input_size}) or ({input_size},)"
     if not isinstance(x, Tensor):
-        raise ValueError(f"{cell}: input must be a Tensor of shape (B, {input_size}) or ({input_size},), got {type(x).__name__}")
+        raise ValueError(f"{cell}: input must be a Tensor of shape {shapes}, "
+                         f"got {type(x).__name__}")
     if x.dim() not in (1, 2):
-        raise ValueError(f"{cell}: input has shape {tuple(x.shape)}, expected (B, {input_size}) or ({input_size},)")
+        raise ValueError(f"{cell}: input has shape {tuple(x.shape)}, expected {shapes}")
     if x.size(-1) != input_size:
-        raise ValueError(f"{cell}: input has {x.size(-1)} features, expected input_size={input_size} "
-                         f"(shape (B, {input_size}))")
+        raise ValueError(f"{cell}: input has {x.size(-1)} features, "
+                         f"expected input_size={input_size} (shape (B, {input_size}))")
     batched = x.dim() == 2
     B = x.size(0) if batched else 1
     expected = (B, hidden_size) if batched else (hidden_size,)
     for name, s in zip(state_names, states or ()):
         if not isinstance(s, Tensor) or tuple(s.shape) != expected:
             got = tuple(s.shape) if isinstance(s, Tensor) else type(s).__name__
-            raise ValueError(f"{cell}: {name} has shape {got}, expected {expected} (batch, hidden_size)")
+            raise ValueError(f"{cell}: {name} has shape {got}, expected {expected} "
+                             "(batch, hidden_size)")
     return batched, B
 
 # %% ../nbs/01_rnn.ipynb #036d2460
@@ -59,6 +63,7 @@ def rnn_cell(x:Tensor, # (B, D) input x_t
     if b_hh is not None: a = a + b_hh
     return torch.tanh(a) if nonlinearity == "tanh" else torch.relu(a)  # (B, H)
 
+# %% ../nbs/01_rnn.ipynb #49f3cb8a
 def rnn_cell_concat(x:Tensor, # (B, D) input x_t
                     h:Tensor, # (B, H) previous state h_{t-1}
                     W:Tensor, # (H, H + D) the concatenated weights of 004: W = [W_hh  W_xh]
@@ -107,16 +112,22 @@ def gru_cell(x:Tensor, # (B, D) input x_t
     return (1 - z) * n + z * h  # (B, H)
 
 # %% ../nbs/01_rnn.ipynb #750567aa
+#| code-fold: true
 def _check_dtype(module:str, # class name, for the message
                  name:str, # the argument: "input", "hx", ...
                  t:Tensor, # the tensor given
                  weight:Tensor, # a weight of the module
                 ) -> None:
-    "Raise a ValueError naming the argument's dtype and the weights' dtype when they differ (torch.nn's check)."
+    ("Raise a ValueError naming the argument's dtype and the weights' dtype when they differ "
+     "(torch.nn's check).")
     if t.dtype != weight.dtype:
-        fix = f"convert it ({name}.to({weight.dtype}))" + (f" or the module (module.to({t.dtype}))" if t.is_floating_point() else "")
-        raise ValueError(f"{module}: {name} has dtype {t.dtype}, but the weights have dtype {weight.dtype}: {fix}")
+        fix = f"convert it ({name}.to({weight.dtype}))"
+        if t.is_floating_point():
+            fix += f" or the module (module.to({t.dtype}))"
+        raise ValueError(f"{module}: {name} has dtype {t.dtype}, but the weights have dtype "
+                         f"{weight.dtype}: {fix}")
 
+# %% ../nbs/01_rnn.ipynb #df65b52d
 class _CellBase(nn.Module):
     "Parameters and checks shared by the three cells."
     n_gates = 1
@@ -132,8 +143,8 @@ class _CellBase(nn.Module):
         self.hidden_size = check_size("hidden_size", hidden_size)
         self.bias = bias
         G, fk = self.n_gates, dict(device=device, dtype=dtype)
-        self.weight_ih = nn.Parameter(torch.empty(G * hidden_size, input_size, **fk))  # W_xh, (G*H, D)
-        self.weight_hh = nn.Parameter(torch.empty(G * hidden_size, hidden_size, **fk))  # W_hh, (G*H, H)
+        self.weight_ih = nn.Parameter(torch.empty(G * hidden_size, input_size, **fk))  # (G*H, D)
+        self.weight_hh = nn.Parameter(torch.empty(G * hidden_size, hidden_size, **fk))  # (G*H, H)
         if bias:
             self.bias_ih = nn.Parameter(torch.empty(G * hidden_size, **fk))
             self.bias_hh = nn.Parameter(torch.empty(G * hidden_size, **fk))
@@ -142,38 +153,45 @@ class _CellBase(nn.Module):
             self.register_parameter("bias_hh", None)
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        "Uniform in (-1/sqrt(H), 1/sqrt(H)), as torch.nn does."
-        k = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -k, k)
-
-    def _prepare(self, x, states):
-        batched, B = _check_cell_args(type(self).__name__, x, states, self.state_names,
-                                      self.input_size, self.hidden_size)
-        _check_dtype(type(self).__name__, "input", x, self.weight_ih)
-        for name, s in zip(("hx", "cx"), states or ()):
-            _check_dtype(type(self).__name__, name, s, self.weight_ih)
-        if not batched:
-            x = x.unsqueeze(0)
-            states = None if states is None else tuple(s.unsqueeze(0) for s in states)
-        if states is None:
-            zeros = x.new_zeros(B, self.hidden_size)
-            states = tuple(zeros for _ in self.state_names)
-        return batched, x, states
-
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
 
     def to_torch(self) -> nn.Module:
-        "The equivalent `torch.nn` cell with a copy of these weights (same device, dtype and train/eval mode)."
+        ("The equivalent `torch.nn` cell with a copy of these weights "
+         "(same device, dtype and train/eval mode).")
         w = self.weight_ih
         kw = {"nonlinearity": self.nonlinearity} if isinstance(self, RNNCell) else {}
         cls = {RNNCell: nn.RNNCell, LSTMCell: nn.LSTMCell, GRUCell: nn.GRUCell}[type(self)]
-        ref = cls(self.input_size, self.hidden_size, self.bias, device=w.device, dtype=w.dtype, **kw)
+        ref = cls(self.input_size, self.hidden_size, self.bias, device=w.device, dtype=w.dtype,
+                  **kw)
         ref.load_state_dict(self.state_dict())
         return ref.train(self.training)
 
+# %% ../nbs/01_rnn.ipynb #3f6ac81a
+@patch
+def reset_parameters(self:_CellBase) -> None:
+    "Uniform in (-1/sqrt(H), 1/sqrt(H)), as torch.nn does."
+    k = 1.0 / math.sqrt(self.hidden_size)
+    for p in self.parameters():
+        nn.init.uniform_(p, -k, k)
+
+# %% ../nbs/01_rnn.ipynb #ec3f488c
+#| code-fold: true
+@patch
+def _prepare(self:_CellBase, x, states):
+    batched, B = _check_cell_args(type(self).__name__, x, states, self.state_names,
+                                  self.input_size, self.hidden_size)
+    _check_dtype(type(self).__name__, "input", x, self.weight_ih)
+    for name, s in zip(("hx", "cx"), states or ()):
+        _check_dtype(type(self).__name__, name, s, self.weight_ih)
+    if not batched:
+        x = x.unsqueeze(0)
+        states = None if states is None else tuple(s.unsqueeze(0) for s in states)
+    if states is None:
+        states = (x.new_zeros(B, self.hidden_size),) * len(self.state_names)  # one zero tensor
+    return batched, x, states
+
+# %% ../nbs/01_rnn.ipynb #da987430
 class RNNCell(_CellBase):
     "Elman RNN cell, a drop-in for `torch.nn.RNNCell` (same arguments and parameters)."
     def __init__(self,
@@ -193,9 +211,11 @@ class RNNCell(_CellBase):
                ) -> Tensor:
         "h' (B, H) or (H,)."
         batched, x, (h,) = self._prepare(input, None if hx is None else (hx,))
-        h = rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh, self.nonlinearity)
+        h = rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
+                     self.nonlinearity)
         return h if batched else h.squeeze(0)
 
+# %% ../nbs/01_rnn.ipynb #47deb974
 class LSTMCell(_CellBase):
     "LSTM cell, a drop-in for `torch.nn.LSTMCell` (gate order i, f, g, o)."
     n_gates, state_names = 4, ("hx", "cx")
@@ -206,11 +226,13 @@ class LSTMCell(_CellBase):
                ) -> tuple[Tensor, Tensor]:
         "(h', c'), each (B, H) or (H,)."
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
-            raise ValueError(f"LSTMCell: hx must be a pair (h, c), each of shape (B, {self.hidden_size})")
+            raise ValueError(f"LSTMCell: hx must be a pair (h, c), "
+                             f"each of shape (B, {self.hidden_size})")
         batched, x, state = self._prepare(input, hx)
         h, c = lstm_cell(x, state, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
+# %% ../nbs/01_rnn.ipynb #fb436938
 class GRUCell(_CellBase):
     "GRU cell, a drop-in for `torch.nn.GRUCell` (gate order r, z, n)."
     n_gates = 3
@@ -225,30 +247,16 @@ class GRUCell(_CellBase):
         return h if batched else h.squeeze(0)
 
 # %% ../nbs/01_rnn.ipynb #5dfe183f
-def _as_lengths(lengths, B:int, T:int) -> Tensor:
-    "Validate `lengths` and return it as a CPU int64 tensor (B,)."
-    if isinstance(lengths, Tensor):
-        if lengths.is_floating_point() or lengths.is_complex() or lengths.dtype == torch.bool:
-            raise ValueError(f"lengths must be integer, got dtype {lengths.dtype}; expected shape ({B},)")
-        lengths = lengths.detach().to("cpu", torch.int64)
-    else:
-        try:
-            values = list(lengths)
-            if any(isinstance(v, bool) for v in values):
-                raise TypeError  # a bool would be read as 0 or 1
-            lengths = torch.as_tensor([operator.index(v) for v in values], dtype=torch.int64)  # a float is refused, not truncated
-        except (TypeError, ValueError):
-            raise ValueError(f"lengths must be a sequence of ints of shape ({B},), got {lengths!r}") from None
-    if tuple(lengths.shape) != (B,):
-        raise ValueError(f"lengths has shape {tuple(lengths.shape)}, expected ({B},): one length per sequence in the batch")
-    if B and (lengths.min() < 1 or lengths.max() > T):
-        raise ValueError(f"lengths must lie in [1, {T}] (1 <= length <= T), got min {int(lengths.min())}, max {int(lengths.max())}")
-    return lengths
+def _suffix(layer:int, direction:int) -> str:
+    "torch.nn's parameter suffix: `_l0`, `_l0_reverse`, `_l1`, ..."
+    return f"_l{layer}" + ("_reverse" if direction == 1 else "")
 
 class _RNNBase(nn.Module):
     "What RNN, LSTM and GRU share: parameters in torch.nn's layout, checks, the two paths."
     mode = "RNN_TANH"
     n_gates = 1
+    proj_size = 0  # torch.nn.LSTM's projection; not implemented here
+    reset_parameters = _CellBase.reset_parameters  # uniform in (-1/sqrt(H), 1/sqrt(H))
 
     def __init__(self, input_size:int, hidden_size:int, num_layers:int=1, bias:bool=True,
                  batch_first:bool=False, dropout:float=0.0, bidirectional:bool=False,
@@ -257,207 +265,41 @@ class _RNNBase(nn.Module):
         self.input_size = check_size("input_size", input_size)
         self.hidden_size = check_size("hidden_size", hidden_size)
         self.num_layers = check_size("num_layers", num_layers)
-        if not isinstance(dropout, (int, float)) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
+        if (not isinstance(dropout, (int, float)) or isinstance(dropout, bool)
+                or not 0 <= dropout <= 1):
             raise ValueError(f"dropout must be a number in [0, 1], got {dropout!r}")
-        self.bias, self.batch_first, self.bidirectional = bool(bias), bool(batch_first), bool(bidirectional)
+        self.bias, self.batch_first = bool(bias), bool(batch_first)
+        self.bidirectional, self.num_directions = bool(bidirectional), 2 if bidirectional else 1
         self.dropout, self.fast = float(dropout), fast
-        self.num_directions = 2 if bidirectional else 1
-        G, H, fk = self.n_gates, hidden_size, dict(device=device, dtype=dtype)
-        self._flat_weights_names = []
+        self._flat_weights_names = []  # every parameter's name, in torch.nn's order
         for layer in range(num_layers):
             for direction in range(self.num_directions):
-                D_in = input_size if layer == 0 else H * self.num_directions
-                sfx = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                shapes = [("weight_ih", (G * H, D_in)), ("weight_hh", (G * H, H))]
-                if self.bias:
-                    shapes += [("bias_ih", (G * H,)), ("bias_hh", (G * H,))]
-                for name, shape in shapes:
-                    setattr(self, name + sfx, nn.Parameter(torch.empty(*shape, **fk)))
-                    self._flat_weights_names.append(name + sfx)
+                self._add_parameters(layer, direction, device, dtype)
         self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        "Uniform in (-1/sqrt(H), 1/sqrt(H)), as torch.nn does."
-        k = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -k, k)
-
-    proj_size = 0  # torch.nn.LSTM's projection; not implemented here
-
-    def flatten_parameters(self) -> None:
-        "On a CUDA device, make the weights views of one buffer, as cuDNN wants (torch.nn's own method; a no-op on the CPU)."
-        nn.RNNBase.flatten_parameters(self)
-
-    def _apply(self, fn, recurse=True):
-        ret = super()._apply(fn, recurse)  # .to(), .cuda(), .double(), ...
-        self.flatten_parameters()
-        return ret
-
-    def to_torch(self) -> nn.RNNBase:
-        "The equivalent `nn.RNN`, `nn.LSTM` or `nn.GRU` with a copy of these weights (same device, dtype and train/eval mode): for `isinstance` checks, `quantize_dynamic`, TorchScript and export."
-        w = self.weight_ih_l0
-        kw = dict(num_layers=self.num_layers, bias=self.bias, batch_first=self.batch_first, dropout=self.dropout,
-                  bidirectional=self.bidirectional, device=w.device, dtype=w.dtype)
-        if self.mode in ("RNN_TANH", "RNN_RELU"):
-            ref = nn.RNN(self.input_size, self.hidden_size, nonlinearity=self.nonlinearity, **kw)
-        else:
-            ref = {"LSTM": nn.LSTM, "GRU": nn.GRU}[self.mode](self.input_size, self.hidden_size, **kw)
-        ref.load_state_dict(self.state_dict())
-        return ref.train(self.training)
 
     @property
     def _flat_weights(self) -> list[Tensor]:
+        "The parameters in torch.nn's order, as its fused kernels take them."
         return [getattr(self, n) for n in self._flat_weights_names]
 
-    def _layer_params(self, layer:int, direction:int) -> tuple:
-        sfx = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-        get = lambda n: getattr(self, n + sfx, None)
-        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+# %% ../nbs/01_rnn.ipynb #cdb0dd83
+#| code-fold: true
+@patch
+def _add_parameters(self:_RNNBase, layer:int, direction:int, device=None, dtype=None) -> None:
+    "Create one layer's parameters for one direction, in torch.nn's order and shapes."
+    G, H, fk = self.n_gates, self.hidden_size, dict(device=device, dtype=dtype)
+    D_in = self.input_size if layer == 0 else H * self.num_directions
+    shapes = [("weight_ih", (G * H, D_in)), ("weight_hh", (G * H, H))]
+    if self.bias:
+        shapes += [("bias_ih", (G * H,)), ("bias_hh", (G * H,))]
+    for name, shape in shapes:
+        setattr(self, name + _suffix(layer, direction), nn.Parameter(torch.empty(*shape, **fk)))
+        self._flat_weights_names.append(name + _suffix(layer, direction))
 
-    def extra_repr(self) -> str:
-        s = f"{self.input_size}, {self.hidden_size}"
-        if self.num_layers != 1: s += f", num_layers={self.num_layers}"
-        if not self.bias: s += ", bias=False"
-        if self.batch_first: s += ", batch_first=True"
-        if self.dropout: s += f", dropout={self.dropout}"
-        if self.bidirectional: s += ", bidirectional=True"
-        return s + ("" if self.fast else ", fast=False")
-
-    # ---- checks -------------------------------------------------------------------------
-    def _check_input(self, input):
-        name, D = type(self).__name__, self.input_size
-        layout = f"(B, T, {D})" if self.batch_first else f"(T, B, {D})"
-        if not isinstance(input, Tensor):
-            raise ValueError(f"{name}: input must be a Tensor of shape {layout} or (T, {D}), got {type(input).__name__}")
-        if input.dim() not in (2, 3):
-            raise ValueError(f"{name}: input has shape {tuple(input.shape)} ({input.dim()}-D), expected {layout} "
-                             f"with batch_first={self.batch_first}, or unbatched (T, {D})")
-        if input.size(-1) != D:
-            raise ValueError(f"{name}: input has {input.size(-1)} features, expected input_size={D} "
-                             f"(shape {layout} with batch_first={self.batch_first})")
-        T = input.size(1 if (self.batch_first and input.dim() == 3) else 0)
-        if T == 0:
-            raise ValueError(f"{name}: input has 0 time steps, expected {layout} with T >= 1")
-
-    def _check_state(self, name:str, s, B:int|None):
-        L = self.num_layers * self.num_directions
-        expected = (L, B, self.hidden_size) if B is not None else (L, self.hidden_size)
-        what = "(num_layers * num_directions, B, hidden_size)" if B is not None else "(num_layers * num_directions, hidden_size)"
-        if not isinstance(s, Tensor) or tuple(s.shape) != expected:
-            got = tuple(s.shape) if isinstance(s, Tensor) else type(s).__name__
-            raise ValueError(f"{type(self).__name__}: {name} has shape {got}, expected {expected} = {what}")
-
-    # ---- forward ------------------------------------------------------------------------
-    def _zero_state(self, x:Tensor, B:int):
-        return x.new_zeros(self.num_layers * self.num_directions, B, self.hidden_size)
-
-    def _states(self, hx, x:Tensor, B:int, batched:bool) -> tuple[Tensor, ...]:
-        "The initial state(s) as a tuple of (L*dirs, B, H) tensors."
-        raise NotImplementedError
-
-    def forward(self,
-                input:Tensor, # (B, T, D) if batch_first else (T, B, D); or unbatched (T, D); or a PackedSequence
-                hx=None, # initial state (num_layers * num_directions, B, H) (LSTM: a pair); zeros when None
-                lengths=None, # (B,) ints in [1, T]: real length of each padded sequence; None: all T
-               ):
-        "`(output, h_n)` (LSTM: `(output, (h_n, c_n))`), as torch.nn; output (B, T, dirs*H) or (T, B, dirs*H)."
-        if isinstance(input, PackedSequence):
-            return self._forward_packed(input, hx, lengths)
-        self._check_input(input)
-        batched = input.dim() == 3
-        x = input if batched else input.unsqueeze(0 if self.batch_first else 1)
-        if self.batch_first:
-            x = x.transpose(0, 1)  # (T, B, D): time-major inside
-        T, B = x.shape[:2]
-        if lengths is not None:
-            if not batched:
-                raise ValueError(f"{type(self).__name__}: lengths needs a batched input; got unbatched (T, D)")
-            lengths = _as_lengths(lengths, B, T)
-        name, w = type(self).__name__, self.weight_ih_l0
-        _check_dtype(name, "input", input, w)
-        if hx is not None:  # (the shapes and types are checked below, in _states)
-            for i, s in enumerate(hx if isinstance(hx, (tuple, list)) else (hx,)):
-                if isinstance(s, Tensor):
-                    _check_dtype(name, f"hx[{i}] ({('h_0', 'c_0')[i % 2]})" if isinstance(hx, (tuple, list)) else "hx (h_0)", s, w)
-        states = self._states(hx, x, B, batched)
-        if self.fast:
-            out, final = self._fast(x, states, lengths)
-        else:
-            out, final = self._scratch(x, states, lengths)
-        if self.batch_first:
-            out = out.transpose(0, 1)  # back to (B, T, dirs*H)
-        if not batched:
-            out = out.squeeze(0 if self.batch_first else 1)
-            final = tuple(s.squeeze(1) for s in final)
-        return out, self._pack_state(final)
-
-    def _forward_packed(self, packed:PackedSequence, hx, lengths):
-        "A PackedSequence in, a PackedSequence out (in the input's layout), as torch.nn: pad, run with lengths, re-pack."
-        if lengths is not None:
-            raise ValueError(f"{type(self).__name__}: lengths must be None for a PackedSequence input (it carries its lengths)")
-        padded, lens = pad_packed_sequence(packed, batch_first=self.batch_first)  # original batch order
-        out, state = self.forward(padded, hx, lengths=lens)
-        out = out.transpose(0, 1) if self.batch_first else out  # (T, B, dirs*H)
-        if packed.sorted_indices is not None:
-            out, lens = out.index_select(1, packed.sorted_indices), lens[packed.sorted_indices.cpu()]
-        data = pack_padded_sequence(out, lens, enforce_sorted=True).data  # same layout as packed.data
-        return PackedSequence(data, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices), state
-
-    def _pack_state(self, final:tuple[Tensor, ...]):
-        return final[0]
-
-    def _step(self, x:Tensor, state:tuple[Tensor, ...], params:tuple) -> tuple[Tensor, ...]:
-        raise NotImplementedError
-
-    def _scratch(self, x:Tensor, states:tuple[Tensor, ...], lengths:Tensor|None):
-        "The loop this chapter teaches: layers, directions, steps. x (T, B, D) -> (T, B, dirs*H)."
-        T, B = x.shape[:2]
-        mask = None
-        if lengths is not None:
-            mask = (torch.arange(T)[:, None] < lengths[None, :]).to(x.device)[..., None]  # (T, B, 1)
-        finals = [[] for _ in states]
-        layer_in = x  # (T, B, D_in)
-        for layer in range(self.num_layers):
-            outs = []
-            for direction in range(self.num_directions):
-                idx = layer * self.num_directions + direction
-                params = self._layer_params(layer, direction)
-                state = tuple(s[idx] for s in states)  # each (B, H)
-                out = [None] * T
-                for t in (range(T) if direction == 0 else range(T - 1, -1, -1)):
-                    new = self._step(layer_in[t], state, params)
-                    if mask is not None:  # padded step: keep the state, output zero
-                        new = tuple(torch.where(mask[t], n, s) for n, s in zip(new, state))
-                        out[t] = torch.where(mask[t], new[0], torch.zeros_like(new[0]))
-                    else:
-                        out[t] = new[0]
-                    state = new
-                outs.append(torch.stack(out))  # (T, B, H)
-                for f, s in zip(finals, state):
-                    f.append(s)
-            layer_in = torch.cat(outs, dim=-1)  # (T, B, dirs*H)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                layer_in = F.dropout(layer_in, self.dropout, training=True)
-        return layer_in, tuple(torch.stack(f) for f in finals)  # (T, B, dirs*H), each (L*dirs, B, H)
-
-    def _fast(self, x:Tensor, states:tuple[Tensor, ...], lengths:Tensor|None):
-        "PyTorch's fused kernel on the same parameters. x (T, B, D) -> (T, B, dirs*H)."
-        op = {"RNN_TANH": torch.rnn_tanh, "RNN_RELU": torch.rnn_relu, "LSTM": torch.lstm, "GRU": torch.gru}[self.mode]
-        hx = states if self.mode == "LSTM" else states[0]
-        args = (self._flat_weights, self.bias, self.num_layers, self.dropout, self.training, self.bidirectional)
-        if lengths is None:
-            result = op(x, hx, *args, False)  # batch_first=False: x is time-major here
-            return result[0], tuple(result[1:])
-        packed = pack_padded_sequence(x, lengths, batch_first=False, enforce_sorted=False)
-        order = packed.sorted_indices
-        hx = tuple(s.index_select(1, order) for s in hx) if self.mode == "LSTM" else hx.index_select(1, order)
-        result = op(packed.data, packed.batch_sizes, hx, *args)
-        out = PackedSequence(result[0], packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
-        out, _ = pad_packed_sequence(out, batch_first=False, total_length=x.size(0))  # (T, B, dirs*H), zeros at padding
-        return out, tuple(s.index_select(1, packed.unsorted_indices) for s in result[1:])
-
+# %% ../nbs/01_rnn.ipynb #cf8f62f9
 class RNN(_RNNBase):
-    "Multi-layer Elman RNN, a drop-in for `torch.nn.RNN` (same arguments, parameters and outputs) that also takes `lengths`."
+    ("Multi-layer Elman RNN, a drop-in for `torch.nn.RNN` (same arguments, parameters and outputs) "
+     "that also takes `lengths`.")
     def __init__(self,
                  input_size:int, # D, features per step
                  hidden_size:int, # H
@@ -465,29 +307,22 @@ class RNN(_RNNBase):
                  nonlinearity:str="tanh", # "tanh" or "relu"
                  bias:bool=True, # use the biases
                  batch_first:bool=False, # input/output (B, T, .) instead of (T, B, .)
-                 dropout:float=0.0, # dropout on the outputs of every layer but the last, in training
+                 dropout:float=0.0, # dropout on every layer's outputs but the last, in training
                  bidirectional:bool=False, # add a reverse direction per layer
                  device=None, dtype=None,
-                 *, fast:bool=True, # True: torch's fused kernel on these parameters; False: the scratch loop
+                 *, fast:bool=True, # True: torch's fused kernel, same parameters; False: the loop
                 ):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         self.nonlinearity = nonlinearity
         self.mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         fast, device, dtype)
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, fast, device, dtype)
 
-    def _states(self, hx, x, B, batched):
-        if hx is None:
-            return (self._zero_state(x, B),)
-        self._check_state("hx", hx, B if batched else None)
-        return (hx if batched else hx.unsqueeze(1),)
-
-    def _step(self, x, state, params):
-        return (rnn_cell(x, state[0], *params, nonlinearity=self.nonlinearity),)
-
+# %% ../nbs/01_rnn.ipynb #57edf1d9
 class LSTM(_RNNBase):
-    "Multi-layer LSTM, a drop-in for `torch.nn.LSTM` (gate order i, f, g, o; no proj_size) that also takes `lengths`."
+    ("Multi-layer LSTM, a drop-in for `torch.nn.LSTM` (gate order i, f, g, o; no proj_size) "
+     "that also takes `lengths`.")
     mode, n_gates = "LSTM", 4
 
     def __init__(self,
@@ -496,33 +331,18 @@ class LSTM(_RNNBase):
                  num_layers:int=1, # stacked layers
                  bias:bool=True, # use the biases
                  batch_first:bool=False, # input/output (B, T, .) instead of (T, B, .)
-                 dropout:float=0.0, # dropout on the outputs of every layer but the last, in training
+                 dropout:float=0.0, # dropout on every layer's outputs but the last, in training
                  bidirectional:bool=False, # add a reverse direction per layer
                  proj_size:int=0, # torch.nn's LSTM projection: not implemented, must be 0
                  device=None, dtype=None,
-                 *, fast:bool=True, # True: torch's fused kernel on these parameters; False: the scratch loop
+                 *, fast:bool=True, # True: torch's fused kernel, same parameters; False: the loop
                 ):
         if proj_size != 0:
             raise ValueError(f"proj_size={proj_size!r} is not implemented; expected 0")
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         fast, device, dtype)
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, fast, device, dtype)
 
-    def _states(self, hx, x, B, batched):
-        if hx is None:
-            return (self._zero_state(x, B), self._zero_state(x, B))
-        if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-            raise ValueError(f"LSTM: hx must be a pair (h_0, c_0), each of shape "
-                             f"(num_layers * num_directions, B, {self.hidden_size})")
-        for name, s in zip(("hx[0] (h_0)", "hx[1] (c_0)"), hx):
-            self._check_state(name, s, B if batched else None)
-        return tuple(hx) if batched else tuple(s.unsqueeze(1) for s in hx)
-
-    def _step(self, x, state, params):
-        return lstm_cell(x, state, *params)
-
-    def _pack_state(self, final):
-        return final[0], final[1]
-
+# %% ../nbs/01_rnn.ipynb #71b00003
 class GRU(_RNNBase):
     "Multi-layer GRU, a drop-in for `torch.nn.GRU` (gate order r, z, n) that also takes `lengths`."
     mode, n_gates = "GRU", 3
@@ -533,39 +353,316 @@ class GRU(_RNNBase):
                  num_layers:int=1, # stacked layers
                  bias:bool=True, # use the biases
                  batch_first:bool=False, # input/output (B, T, .) instead of (T, B, .)
-                 dropout:float=0.0, # dropout on the outputs of every layer but the last, in training
+                 dropout:float=0.0, # dropout on every layer's outputs but the last, in training
                  bidirectional:bool=False, # add a reverse direction per layer
                  device=None, dtype=None,
-                 *, fast:bool=True, # True: torch's fused kernel on these parameters; False: the scratch loop
+                 *, fast:bool=True, # True: torch's fused kernel, same parameters; False: the loop
                 ):
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         fast, device, dtype)
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, fast, device, dtype)
 
-    _states = RNN._states
+# %% ../nbs/01_rnn.ipynb #f66d87c7
+@patch
+def _layer_params(self:_RNNBase, layer:int, direction:int) -> tuple:
+    "(W_ih, W_hh, b_ih, b_hh) of one layer and direction; the biases are None without bias."
+    get = lambda n: getattr(self, n + _suffix(layer, direction), None)
+    return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
 
-    def _step(self, x, state, params):
+@patch
+def _step(self:_RNNBase, x:Tensor, state:tuple[Tensor, ...], params:tuple) -> tuple[Tensor, ...]:
+    "One step: x (B, D_in), state (h,) or, for the LSTM, (h, c), each (B, H) -> the new state."
+    if self.mode == "LSTM":
+        return lstm_cell(x, state, *params)
+    if self.mode == "GRU":
         return (gru_cell(x, state[0], *params),)
+    return (rnn_cell(x, state[0], *params, nonlinearity=self.nonlinearity),)
+
+# %% ../nbs/01_rnn.ipynb #f8922087
+@patch
+def _run_direction(self:_RNNBase, x:Tensor, state:tuple[Tensor, ...], params:tuple,
+                   reverse:bool, mask:Tensor|None) -> tuple[Tensor, tuple[Tensor, ...]]:
+    "x (T, B, D_in), state each (B, H), mask (T, B, 1) or None -> outputs (T, B, H), final state."
+    out, steps = [None] * x.size(0), range(x.size(0))
+    for t in (reversed(steps) if reverse else steps):
+        new = self._step(x[t], state, params)
+        if mask is not None:  # padded step: keep the state, output zero
+            new = tuple(torch.where(mask[t], n, s) for n, s in zip(new, state))
+            out[t] = torch.where(mask[t], new[0], torch.zeros_like(new[0]))
+        else:
+            out[t] = new[0]
+        state = new
+    return torch.stack(out), state  # (T, B, H), each (B, H)
+
+# %% ../nbs/01_rnn.ipynb #523f43fa
+@patch
+def _scratch(self:_RNNBase, x:Tensor, states:tuple[Tensor, ...], lengths:Tensor|None):
+    "The loop this chapter teaches: layers, directions, steps. x (T, B, D) -> (T, B, dirs*H)."
+    T = x.size(0)
+    mask = None
+    if lengths is not None:
+        mask = (torch.arange(T)[:, None] < lengths[None, :]).to(x.device)[..., None]  # (T, B, 1)
+    finals, layer_in = [[] for _ in states], x  # layer_in: (T, B, D_in)
+    for layer in range(self.num_layers):
+        outs = []
+        for direction in range(self.num_directions):
+            state = tuple(s[layer * self.num_directions + direction] for s in states)  # each (B, H)
+            params = self._layer_params(layer, direction)
+            out, state = self._run_direction(layer_in, state, params, direction == 1, mask)
+            outs.append(out)  # (T, B, H)
+            for f, s in zip(finals, state):
+                f.append(s)
+        layer_in = torch.cat(outs, dim=-1)  # (T, B, dirs*H)
+        if self.dropout and self.training and layer < self.num_layers - 1:
+            layer_in = F.dropout(layer_in, self.dropout, training=True)
+    return layer_in, tuple(torch.stack(f) for f in finals)  # (T, B, dirs*H), each (L*dirs, B, H)
+
+# %% ../nbs/01_rnn.ipynb #b725c38b
+@patch
+def _fast(self:_RNNBase, x:Tensor, states:tuple[Tensor, ...], lengths:Tensor|None):
+    "PyTorch's fused kernel on the same parameters. x (T, B, D) -> (T, B, dirs*H)."
+    op = {"RNN_TANH": torch.rnn_tanh, "RNN_RELU": torch.rnn_relu,
+          "LSTM": torch.lstm, "GRU": torch.gru}[self.mode]
+    hx = states if self.mode == "LSTM" else states[0]
+    args = (self._flat_weights, self.bias, self.num_layers, self.dropout, self.training,
+            self.bidirectional)
+    if lengths is not None:
+        return self._fast_packed(op, x, hx, args, lengths)
+    result = op(x, hx, *args, False)  # batch_first=False: x is time-major here
+    return result[0], tuple(result[1:])
+
+# %% ../nbs/01_rnn.ipynb #c8c6b3eb
+#| code-fold: true
+@patch
+def _fast_packed(self:_RNNBase, op, x:Tensor, hx, args:tuple, lengths:Tensor):
+    "The fused kernel `op` on x (T, B, D) padded to `lengths`: zeros at padding, as in the loop."
+    packed = pack_padded_sequence(x, lengths, batch_first=False, enforce_sorted=False)
+    in_order = lambda s: s.index_select(1, packed.sorted_indices)  # the batch sorted by length
+    hx = tuple(map(in_order, hx)) if self.mode == "LSTM" else in_order(hx)
+    result = op(packed.data, packed.batch_sizes, hx, *args)
+    out = PackedSequence(result[0], packed.batch_sizes, packed.sorted_indices,
+                         packed.unsorted_indices)
+    out, _ = pad_packed_sequence(out, batch_first=False, total_length=x.size(0))  # (T, B, dirs*H)
+    return out, tuple(s.index_select(1, packed.unsorted_indices) for s in result[1:])
+
+# %% ../nbs/01_rnn.ipynb #c62e6868
+#| code-fold: true
+@patch
+def flatten_parameters(self:_RNNBase) -> None:
+    ("On a CUDA device, make the weights views of one buffer, as cuDNN wants "
+     "(torch.nn's own method; a no-op on the CPU).")
+    nn.RNNBase.flatten_parameters(self)
+
+@patch
+def _apply(self:_RNNBase, fn, recurse=True):
+    ret = super(_RNNBase, self)._apply(fn, recurse)  # .to(), .cuda(), .double(), ...
+    self.flatten_parameters()
+    return ret
+
+# %% ../nbs/01_rnn.ipynb #202f3b43
+#| code-fold: true
+def _as_lengths(lengths, B:int, T:int) -> Tensor:
+    "Validate `lengths` and return it as a CPU int64 tensor (B,)."
+    if isinstance(lengths, Tensor):
+        if lengths.is_floating_point() or lengths.is_complex() or lengths.dtype == torch.bool:
+            raise ValueError(f"lengths must be integer, got dtype {lengths.dtype}; "
+                             f"expected shape ({B},)")
+        lengths = lengths.detach().to("cpu", torch.int64)
+    else:
+        try:
+            values = list(lengths)
+            if any(isinstance(v, bool) for v in values):
+                raise TypeError  # a bool would be read as 0 or 1
+            # a float is refused, not truncated
+            lengths = torch.as_tensor([operator.index(v) for v in values], dtype=torch.int64)
+        except (TypeError, ValueError):
+            raise ValueError(f"lengths must be a sequence of ints of shape ({B},), "
+                             f"got {lengths!r}") from None
+    if tuple(lengths.shape) != (B,):
+        raise ValueError(f"lengths has shape {tuple(lengths.shape)}, expected ({B},): "
+                         "one length per sequence in the batch")
+    if B and (lengths.min() < 1 or lengths.max() > T):
+        raise ValueError(f"lengths must lie in [1, {T}] (1 <= length <= T), "
+                         f"got min {int(lengths.min())}, max {int(lengths.max())}")
+    return lengths
+
+# %% ../nbs/01_rnn.ipynb #8007433c
+#| code-fold: true
+@patch
+def _check_input(self:_RNNBase, input):
+    name, D = type(self).__name__, self.input_size
+    layout = f"(B, T, {D})" if self.batch_first else f"(T, B, {D})"
+    if not isinstance(input, Tensor):
+        raise ValueError(f"{name}: input must be a Tensor of shape {layout} or (T, {D}), "
+                         f"got {type(input).__name__}")
+    if input.dim() not in (2, 3):
+        raise ValueError(f"{name}: input has shape {tuple(input.shape)} ({input.dim()}-D), "
+                         f"expected {layout} with batch_first={self.batch_first}, "
+                         f"or unbatched (T, {D})")
+    if input.size(-1) != D:
+        raise ValueError(f"{name}: input has {input.size(-1)} features, expected input_size={D} "
+                         f"(shape {layout} with batch_first={self.batch_first})")
+    T = input.size(1 if (self.batch_first and input.dim() == 3) else 0)
+    if T == 0:
+        raise ValueError(f"{name}: input has 0 time steps, expected {layout} with T >= 1")
+
+# %% ../nbs/01_rnn.ipynb #b369b8c7
+#| code-fold: true
+@patch
+def _check_state(self:_RNNBase, name:str, s, B:int|None):
+    L = self.num_layers * self.num_directions
+    expected = (L, B, self.hidden_size) if B is not None else (L, self.hidden_size)
+    what = "(num_layers * num_directions, " + ("B, " if B is not None else "") + "hidden_size)"
+    if not isinstance(s, Tensor) or tuple(s.shape) != expected:
+        got = tuple(s.shape) if isinstance(s, Tensor) else type(s).__name__
+        raise ValueError(f"{type(self).__name__}: {name} has shape {got}, "
+                         f"expected {expected} = {what}")
+
+# %% ../nbs/01_rnn.ipynb #21b3350b
+#| code-fold: true
+@patch
+def _states(self:_RNNBase, hx, x:Tensor, B:int, batched:bool) -> tuple[Tensor, ...]:
+    "The initial state(s) as a tuple of (L*dirs, B, H) tensors: (h_0,), or (h_0, c_0) for the LSTM."
+    lstm, L = self.mode == "LSTM", self.num_layers * self.num_directions
+    if hx is None:
+        return tuple(x.new_zeros(L, B, self.hidden_size) for _ in range(2 if lstm else 1))
+    if lstm and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+        raise ValueError(f"LSTM: hx must be a pair (h_0, c_0), each of shape "
+                         f"(num_layers * num_directions, B, {self.hidden_size})")
+    names, hx = (("hx[0] (h_0)", "hx[1] (c_0)"), tuple(hx)) if lstm else (("hx",), (hx,))
+    for name, s in zip(names, hx):
+        self._check_state(name, s, B if batched else None)
+    return hx if batched else tuple(s.unsqueeze(1) for s in hx)
+
+# %% ../nbs/01_rnn.ipynb #652bddd8
+#| code-fold: true
+@patch
+def _time_major(self:_RNNBase, input:Tensor, lengths) -> tuple[Tensor, bool, Tensor|None]:
+    "Check `input` and `lengths`; return x (T, B, D), whether it was batched, lengths (B,) or None."
+    self._check_input(input)
+    batched = input.dim() == 3
+    x = input if batched else input.unsqueeze(0 if self.batch_first else 1)
+    x = x.transpose(0, 1) if self.batch_first else x  # (T, B, D): time-major inside
+    if lengths is not None and not batched:
+        raise ValueError(f"{type(self).__name__}: lengths needs a batched input; "
+                         "got unbatched (T, D)")
+    if lengths is not None:
+        lengths = _as_lengths(lengths, B=x.size(1), T=x.size(0))
+    _check_dtype(type(self).__name__, "input", input, self.weight_ih_l0)
+    return x, batched, lengths
+
+# %% ../nbs/01_rnn.ipynb #0e34a942
+#| code-fold: true
+@patch
+def _check_hx_dtype(self:_RNNBase, hx) -> None:
+    "The initial states' dtypes (their shapes and types are checked in `_states`)."
+    if hx is None:
+        return
+    pair = isinstance(hx, (tuple, list))
+    for i, s in enumerate(hx if pair else (hx,)):
+        if isinstance(s, Tensor):
+            name = f"hx[{i}] ({('h_0', 'c_0')[i % 2]})" if pair else "hx (h_0)"
+            _check_dtype(type(self).__name__, name, s, self.weight_ih_l0)
+
+# %% ../nbs/01_rnn.ipynb #1ca2b5ab
+#| code-fold: true
+@patch
+def _caller_layout(self:_RNNBase, out:Tensor, final:tuple[Tensor, ...], batched:bool):
+    "Output (T, B, dirs*H) back to the input's layout; the final state in torch.nn's structure."
+    if self.batch_first:
+        out = out.transpose(0, 1)  # back to (B, T, dirs*H)
+    if not batched:
+        out = out.squeeze(0 if self.batch_first else 1)
+        final = tuple(s.squeeze(1) for s in final)
+    return out, ((final[0], final[1]) if self.mode == "LSTM" else final[0])
+
+# %% ../nbs/01_rnn.ipynb #78e9af86
+@patch
+def forward(self:_RNNBase,
+            input:Tensor, # (T, B, D), or (B, T, D) if batch_first; unbatched (T, D); PackedSequence
+            hx=None, # initial state (num_layers * num_directions, B, H), LSTM a pair; None: zeros
+            lengths=None, # (B,) ints in [1, T]: real length of each padded sequence; None: all T
+           ):
+    "`(output, h_n)`, for the LSTM `(output, (h_n, c_n))`; output (B, T, dirs*H) or (T, B, dirs*H)."
+    if isinstance(input, PackedSequence):
+        return self._forward_packed(input, hx, lengths)
+    x, batched, lengths = self._time_major(input, lengths)  # x: (T, B, D)
+    self._check_hx_dtype(hx)
+    states = self._states(hx, x, x.size(1), batched)  # each (L*dirs, B, H)
+    out, final = (self._fast if self.fast else self._scratch)(x, states, lengths)  # (T, B, dirs*H)
+    return self._caller_layout(out, final, batched)
+
+# %% ../nbs/01_rnn.ipynb #66d6ece4
+#| code-fold: true
+@patch
+def _forward_packed(self:_RNNBase, packed:PackedSequence, hx, lengths):
+    "PackedSequence in and out (in the input's layout), as torch.nn: pad, run with lengths, repack."
+    if lengths is not None:
+        raise ValueError(f"{type(self).__name__}: lengths must be None for a PackedSequence input "
+                         "(it carries its lengths)")
+    padded, lens = pad_packed_sequence(packed, batch_first=self.batch_first)  # original batch order
+    out, state = self.forward(padded, hx, lengths=lens)
+    out = out.transpose(0, 1) if self.batch_first else out  # (T, B, dirs*H)
+    if packed.sorted_indices is not None:
+        out, lens = out.index_select(1, packed.sorted_indices), lens[packed.sorted_indices.cpu()]
+    data = pack_padded_sequence(out, lens, enforce_sorted=True).data  # same layout as packed.data
+    return PackedSequence(data, *packed[1:]), state  # packed's batch_sizes and orders
+
+# %% ../nbs/01_rnn.ipynb #3dc6b680
+#| code-fold: true
+@patch
+def extra_repr(self:_RNNBase) -> str:
+    s = f"{self.input_size}, {self.hidden_size}"
+    if self.num_layers != 1: s += f", num_layers={self.num_layers}"
+    if not self.bias: s += ", bias=False"
+    if self.batch_first: s += ", batch_first=True"
+    if self.dropout: s += f", dropout={self.dropout}"
+    if self.bidirectional: s += ", bidirectional=True"
+    return s + ("" if self.fast else ", fast=False")
+
+# %% ../nbs/01_rnn.ipynb #c6096392
+@patch
+def to_torch(self:_RNNBase) -> nn.RNNBase:
+    ("The equivalent `nn.RNN`, `nn.LSTM` or `nn.GRU` with a copy of these weights (same device, "
+     "dtype and train/eval mode): for `isinstance` checks, `quantize_dynamic`, TorchScript "
+     "and export.")
+    w = self.weight_ih_l0
+    kw = dict(num_layers=self.num_layers, bias=self.bias, batch_first=self.batch_first,
+              dropout=self.dropout, bidirectional=self.bidirectional,
+              device=w.device, dtype=w.dtype)
+    if self.mode in ("RNN_TANH", "RNN_RELU"):
+        ref = nn.RNN(self.input_size, self.hidden_size, nonlinearity=self.nonlinearity, **kw)
+    else:
+        ref = {"LSTM": nn.LSTM, "GRU": nn.GRU}[self.mode](self.input_size, self.hidden_size, **kw)
+    ref.load_state_dict(self.state_dict())
+    return ref.train(self.training)
 
 # %% ../nbs/01_rnn.ipynb #b17f0a01
 def init_forget_bias_(lstm:nn.Module, # an LSTM or LSTMCell, ours or torch.nn's
                       value:float=1.0, # the forget gate's total bias b_if + b_hf
                      ) -> nn.Module:
-    "Set every layer's forget-gate bias to `value` (in `bias_ih`, rows H..2H; `bias_hh`'s rows to 0), in place."
+    ("Set every layer's forget-gate bias to `value` (in `bias_ih`, rows H..2H; `bias_hh`'s rows "
+     "to 0), in place.")
     biases = [(n, p) for n, p in lstm.named_parameters() if n.startswith(("bias_ih", "bias_hh"))]
     if not isinstance(lstm, (LSTM, LSTMCell, nn.LSTM, nn.LSTMCell)) or not biases:
         raise ValueError(f"lstm must be an LSTM or LSTMCell with biases, got {type(lstm).__name__}")
     H = lstm.hidden_size
     with torch.no_grad():
-        for name, p in biases:  # gate order i, f, g, o: the forget gate is the second block of H rows
+        for name, p in biases:  # gate order i, f, g, o: the forget gate is the second H rows
             p[H:2 * H] = value if name.startswith("bias_ih") else 0.0
     return lstm
+
+# %% ../nbs/01_rnn.ipynb #09e2439b
+def as_tuple_state(s) -> tuple:
+    "A state as a tuple: h -> (h,), (h, c) -> (h, c)."
+    return tuple(s) if isinstance(s, (tuple, list)) else (s,)
 
 # %% ../nbs/01_rnn.ipynb #86758bf7
 def state_gradient_norms(cell:nn.Module, # an RNNCell, LSTMCell or GRUCell (ours or torch.nn's)
                          xs:Tensor, # (T, B, D) inputs
                          v:Tensor, # (B, H) direction: the loss is sum(v * h_T)
                         ) -> Tensor:
-    "||dL/ds_k|| for every step k = 1..T (mean over the batch), L = sum(v * h_T); s_k = h_k, or (h_k, c_k) for an LSTM."
+    ("||dL/ds_k|| for every step k = 1..T (mean over the batch), L = sum(v * h_T); "
+     "s_k = h_k, or (h_k, c_k) for an LSTM.")
     if xs.dim() != 3:
         raise ValueError(f"xs has shape {tuple(xs.shape)}, expected (T, B, D)")
     T, B, _ = xs.shape
@@ -582,29 +679,29 @@ def state_gradient_norms(cell:nn.Module, # an RNNCell, LSTMCell or GRUCell (ours
         kept.append(as_tuple_state(state))
     h_T = kept[-1][0]
     (v * h_T).sum().backward()
-    norms = [torch.cat([s.grad for s in states], dim=-1).norm(dim=-1).mean() for states in kept]  # (B,) -> mean
+    norms = [torch.cat([s.grad for s in states], dim=-1).norm(dim=-1).mean()  # (B,) -> mean
+             for states in kept]
     return torch.stack(norms).detach()  # (T,): entry k-1 is ||dL/ds_k||
 
-def as_tuple_state(s) -> tuple:
-    "A state as a tuple: h -> (h,), (h, c) -> (h, c)."
-    return tuple(s) if isinstance(s, (tuple, list)) else (s,)
-
 # %% ../nbs/01_rnn.ipynb #c8e28d22
-def clip_grad_norm(parameters:Tensor|Iterable[Tensor], # a tensor, or tensors, whose .grad is rescaled in place (as torch's)
+def clip_grad_norm(parameters:Tensor|Iterable[Tensor], # tensor(s) whose .grad is rescaled in place
                    max_norm:float, # theta: the largest allowed global gradient norm
                    eps:float=1e-6, # added to the norm, as torch does
                   ) -> Tensor:
-    "Rescale all gradients together so their global L2 norm is at most `max_norm`; return the norm before clipping."
+    ("Rescale all gradients together so their global L2 norm is at most `max_norm`; "
+     "return the norm before clipping.")
     if not isinstance(max_norm, (int, float)) or not max_norm > 0:
         raise ValueError(f"max_norm must be a number > 0, got {max_norm!r}")
     if isinstance(parameters, Tensor):
         parameters = [parameters]  # one tensor, as torch.nn.utils.clip_grad_norm_ accepts
     elif not isinstance(parameters, Iterable):
-        raise TypeError(f"parameters must be a Tensor or an iterable of Tensors, got {type(parameters).__name__}")
+        raise TypeError(f"parameters must be a Tensor or an iterable of Tensors, "
+                        f"got {type(parameters).__name__}")
     grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
         return torch.tensor(0.0)
-    total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))  # ||g||_2
+    norms = torch.stack([torch.linalg.vector_norm(g) for g in grads])  # ||g_p||_2 per tensor
+    total = torch.linalg.vector_norm(norms)  # ||g||_2
     scale = torch.clamp(max_norm / (total + eps), max=1.0)  # min(1, theta / ||g||)
     for g in grads:
         g.mul_(scale)
@@ -612,17 +709,20 @@ def clip_grad_norm(parameters:Tensor|Iterable[Tensor], # a tensor, or tensors, w
 
 # %% ../nbs/01_rnn.ipynb #c21d6780
 class SequenceClassifier(nn.Module):
-    "A recurrent encoder (torch.nn signature, batch_first) and a linear head on its final hidden state: 000's LSTM -> Dense."
+    ("A recurrent encoder (torch.nn signature, batch_first) and a linear head on its final hidden "
+     "state: 000's LSTM -> Dense.")
     def __init__(self,
                  rnn:nn.Module, # e.g. LSTM(28, 128, batch_first=True), ours or torch.nn's
                  num_classes:int, # size of the softmax
                 ):
         super().__init__()
         if not getattr(rnn, "batch_first", False):
-            raise ValueError("rnn must be built with batch_first=True: the classifier takes x of shape (B, T, D)")
+            raise ValueError("rnn must be built with batch_first=True: "
+                             "the classifier takes x of shape (B, T, D)")
         self.rnn = rnn
         dirs = 2 if rnn.bidirectional else 1
-        self.out = nn.Linear(dirs * rnn.hidden_size, check_size("num_classes", num_classes))  # W_dec, b
+        self.out = nn.Linear(dirs * rnn.hidden_size,
+                             check_size("num_classes", num_classes))  # W_dec, b
 
     def forward(self,
                 x:Tensor, # (B, T, D) sequences, e.g. (B, 28, 28) image rows
@@ -630,7 +730,8 @@ class SequenceClassifier(nn.Module):
                ) -> Tensor:
         "Logits (B, num_classes): softmax(W_dec h_T + b) without the softmax."
         if not isinstance(x, Tensor) or x.dim() != 3:
-            raise ValueError(f"x must have shape (B, T, D), got {tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
+            got = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
+            raise ValueError(f"x must have shape (B, T, D), got {got}")
         _, state = self.rnn(x) if lengths is None else self.rnn(x, lengths=lengths)
         h_n = state[0] if isinstance(state, tuple) else state  # (num_layers * dirs, B, H)
         dirs = 2 if self.rnn.bidirectional else 1
@@ -657,13 +758,15 @@ def time_forward_backward(module:nn.Module, # a recurrent layer
             times.append(time.perf_counter() - start)
     return sorted(times)[len(times) // 2]
 
+# %% ../nbs/01_rnn.ipynb #852879fd
 def benchmark_layers(batch:int=64, # B
                      T:int=50, # sequence length
                      hidden:int=256, # H (and the input size D)
-                     repeats:int=5, # interleaved timed rounds; the best (least disturbed) is reported
+                     repeats:int=5, # interleaved timed rounds; the best (least disturbed) counts
                      device:str|torch.device|None=None, # where to run; CUDA when available
                     ) -> list[dict]:
-    "Forward+backward time (best of interleaved rounds) of torch.nn's RNN/LSTM/GRU, ours (fast) and ours (scratch), same weights; one dict per layer type."
+    ("Forward+backward time (best of interleaved rounds) of torch.nn's RNN/LSTM/GRU, ours (fast) "
+     "and ours (scratch), same weights; one dict per layer type.")
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     rows = []
     for name, Ours, Theirs in [("RNN", RNN, nn.RNN), ("LSTM", LSTM, nn.LSTM), ("GRU", GRU, nn.GRU)]:
@@ -674,20 +777,25 @@ def benchmark_layers(batch:int=64, # B
         fast, scratch = ours, copy.deepcopy(ours)
         fast.fast, scratch.fast = True, False
         times = {"torch": [], "fast": [], "scratch": []}
-        for _ in range(repeats):  # interleaved rounds, so that a change of machine load hits all three alike
+        for _ in range(repeats):  # interleaved: a change of machine load hits all three alike
             for key, module in [("torch", ref), ("fast", fast), ("scratch", scratch)]:
-                times[key].append(time_forward_backward(module, x, repeats=1, warmup=1 if not times[key] else 0))
-        t_ref, t_fast, t_scratch = (min(times[k]) for k in ("torch", "fast", "scratch"))  # best of the rounds
-        rows.append(dict(layer=name, torch_ms=1e3 * t_ref, fast_ms=1e3 * t_fast, scratch_ms=1e3 * t_scratch,
+                warmup = 1 if not times[key] else 0
+                times[key].append(time_forward_backward(module, x, repeats=1, warmup=warmup))
+        t_ref, t_fast, t_scratch = (min(times[k]) for k in ("torch", "fast", "scratch"))  # the best
+        rows.append(dict(layer=name, torch_ms=1e3 * t_ref, fast_ms=1e3 * t_fast,
+                         scratch_ms=1e3 * t_scratch,
                          fast_ratio=t_fast / t_ref, scratch_ratio=t_scratch / t_ref))
     return rows
 
+# %% ../nbs/01_rnn.ipynb #5aa44c95
 def markdown_table(rows:list[dict], # from benchmark_layers
                   ) -> str:
     "The benchmark as a markdown table (times in ms, ratios to torch.nn)."
-    lines = ["| layer | torch.nn (ms) | ours, fast (ms) | fast / torch | ours, scratch (ms) | scratch / torch |",
+    lines = ["| layer | torch.nn (ms) | ours, fast (ms) | fast / torch "
+             "| ours, scratch (ms) | scratch / torch |",
              "|---|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['layer']} | {r['torch_ms']:.2f} | {r['fast_ms']:.2f} | {r['fast_ratio']:.2f}x "
-                     f"| {r['scratch_ms']:.2f} | {r['scratch_ratio']:.2f}x |")
+        lines.append(f"| {r['layer']} | {r['torch_ms']:.2f} | {r['fast_ms']:.2f} "
+                     f"| {r['fast_ratio']:.2f}x | {r['scratch_ms']:.2f} "
+                     f"| {r['scratch_ratio']:.2f}x |")
     return "\n".join(lines)
