@@ -12,13 +12,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .core import Encoder, EncoderDecoder, EncoderOutput, check_size
+from .core import Encoder, EncoderDecoder, EncoderOutput, check_size, patch
 from .data import BOS_ID, EOS_ID, PAD_ID, Vocab, load_mnist, pad_batch
 from .transformer import sinusoidal_encoding
 
 # %% auto #0
 __all__ = ['STRIP_HEIGHT', 'DIGIT_SIZES', 'GAPS', 'MAX_DIGITS', 'KINDS', 'Strips', 'strip_width', 'make_strips', 'im2col',
-           'conv2d_im2col', 'Im2colConv2d', 'sinusoidal_2d', 'DigitCNN', 'pixels', 'StripEncoder', 'make_captioner',
+           'conv2d_im2col', 'Im2colConv2d', 'sinusoidal_2d', 'DigitCNN', 'StripEncoder', 'pixels', 'make_captioner',
            'trainable_parameters', 'CaptionBatch', 'CaptionLoader', 'caption_loss', 'read_strips', 'words_to_number']
 
 # %% ../nbs/08_captioning.ipynb #c70823cd
@@ -169,7 +169,7 @@ class Im2colConv2d(nn.Module):
     def forward(self, x:Tensor) -> Tensor:
         return conv2d_im2col(x, self.weight, self.bias, self.stride, self.padding)
 
-# %% ../nbs/08_captioning.ipynb #a5e3f3b9
+# %% ../nbs/08_captioning.ipynb #e1855b3c
 def sinusoidal_2d(h:int, # grid rows
                   w:int, # grid columns
                   d:int, # width (even): the first d/2 coordinates encode the row, the last d/2 the column
@@ -179,8 +179,10 @@ def sinusoidal_2d(h:int, # grid rows
     if d % 2:
         raise ValueError(f"d must be even (half for the row, half for the column), got {d}")
     rows, cols = sinusoidal_encoding(h, d // 2), sinusoidal_encoding(w, d // 2)  # (h, d/2), (w, d/2)
-    return torch.cat([rows[:, None].expand(h, w, -1), cols[None].expand(h, w, -1)], -1).reshape(h * w, d)
+    grid = torch.cat([rows[:, None].expand(h, w, -1), cols[None].expand(h, w, -1)], -1)  # (h, w, d)
+    return grid.reshape(h * w, d)
 
+# %% ../nbs/08_captioning.ipynb #3dff1749
 class DigitCNN(nn.Module):
     "Three conv-ReLU-maxpool blocks (the grid is 1/8 of the image); a linear head classifies a single 16x16 digit."
     def __init__(self,
@@ -202,17 +204,11 @@ class DigitCNN(nn.Module):
                ) -> Tensor:
         "Logits (B, 10)."
         if x.dim() != 4 or x.shape[1:] != (1, STRIP_HEIGHT, STRIP_HEIGHT):
-            raise ValueError(f"x has shape {tuple(x.shape)}, expected (B, 1, {STRIP_HEIGHT}, {STRIP_HEIGHT}) single digits")
+            raise ValueError(f"x has shape {tuple(x.shape)}, expected "
+                             f"(B, 1, {STRIP_HEIGHT}, {STRIP_HEIGHT}) single digits")
         return self.head(self.features(x).flatten(1))
 
-def pixels(images:Tensor, # (B, H, W) uint8 strips
-          ) -> Tensor:
-    "A strip as the course's decoders read a source: (B, H·W) int64 ids, the 8-bit pixel values 0-255."
-    if not isinstance(images, Tensor) or images.dim() != 3 or images.dtype != torch.uint8:
-        raise ValueError(f"images must be a (B, H, W) uint8 tensor, got {getattr(images, 'dtype', type(images).__name__)} "
-                         f"{tuple(images.shape) if isinstance(images, Tensor) else ''}")
-    return images.flatten(1).long()
-
+# %% ../nbs/08_captioning.ipynb #85548898
 class StripEncoder(Encoder):
     "A CNN's last feature map as a grid of encoder states (+ 2-D positional encoding), and one context vector of the whole grid."
     def __init__(self,
@@ -224,46 +220,74 @@ class StripEncoder(Encoder):
                  freeze:bool=True, # keep the CNN fixed (its features can then be cached)
                 ):
         super().__init__()
-        self.height, self.width = check_size("height", height), check_size("width", width)
-        if height % 8 or width < 8:
-            raise ValueError(f"height must be a multiple of 8 and width >= 8 (the CNN divides both by 8), got {height}x{width}")
-        self.cnn, self.freeze = cnn, freeze
+        _check_strip_size(height, width)
+        self.height, self.width, self.cnn, self.freeze = height, width, cnn, freeze
         if freeze:
             cnn.requires_grad_(False)
         self.grid = (height // 8, width // 8)  # (h, w)
         S = self.grid[0] * self.grid[1]
-        self.proj = nn.Linear(cnn.out_channels, check_size("d_model", d_model))  # h_i = relu(W_p f_i + b_p) + PE_i
-        self.register_buffer("pe", sinusoidal_2d(*self.grid, d_model), persistent=False)  # (S, d_model)
-        self.context = None if context_size is None else nn.Linear(S * d_model, check_size("context_size", context_size))
+        # h_i = relu((W_p * F)_i + b_p) + PE_i: a 3x3 convolution over the grid
+        self.proj = nn.Conv2d(cnn.out_channels, check_size("d_model", d_model), 3, padding=1)
+        self.register_buffer("pe", sinusoidal_2d(*self.grid, d_model), persistent=False)  # (S, d)
+        self.context = (None if context_size is None else
+                        nn.Linear(S * d_model, check_size("context_size", context_size)))
         self.output_size, self.context_size = d_model, context_size
 
-    def images(self, src:Tensor) -> Tensor:
-        "(B, H·W) pixel ids -> (B, 1, H, W) floats in [0, 1]."
-        if not isinstance(src, Tensor) or src.dim() != 2 or src.size(1) != self.height * self.width:
-            raise ValueError(f"src has shape {tuple(src.shape) if isinstance(src, Tensor) else type(src).__name__}, expected "
-                             f"(B, {self.height * self.width}): {self.height}x{self.width} strips as `pixels(images)`")
-        return src.view(-1, 1, self.height, self.width).float() / 255
+# %% ../nbs/08_captioning.ipynb #7220dec4
+@patch
+def from_features(self:StripEncoder, f:Tensor, # (B, C, h, w) from `features`
+                 ) -> EncoderOutput:
+    "EncoderOutput(outputs (B, S, d) the grid row-major, state (1, B, context_size) or None, mask None)."
+    _check_features(self, f)
+    g = torch.relu(self.proj(f)).flatten(2).transpose(1, 2)  # (B, S, d), S = h·w
+    # c = tanh(W_c vec(G) + b_c): (1, B, context_size)
+    state = None if self.context is None else torch.tanh(self.context(g.flatten(1))).unsqueeze(0)
+    return EncoderOutput(g + self.pe, state, None)
 
-    def features(self, src:Tensor) -> Tensor:
-        "The CNN's feature map (B, C, h, w) of (B, H·W) pixel ids."
-        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.freeze):
-            return self.cnn.features(self.images(src))
+@patch
+def forward(self:StripEncoder, src:Tensor, # (B, H·W) pixel ids, `pixels(images)`
+            src_mask:Tensor|None=None, # must be None: every grid cell is real
+           ) -> EncoderOutput:
+    if src_mask is not None:
+        raise ValueError("src_mask must be None: a strip has no padding")
+    return self.from_features(self.features(src))
 
-    def from_features(self, f:Tensor, # (B, C, h, w) from `features`
-                     ) -> EncoderOutput:
-        "EncoderOutput(outputs (B, S, d_model) the grid row-major, state (1, B, context_size) c = tanh(W_c vec(G) + b_c) or None, mask None)."
-        if f.dim() != 4 or tuple(f.shape[1:]) != (self.cnn.out_channels, *self.grid):
-            raise ValueError(f"f has shape {tuple(f.shape)}, expected (B, {self.cnn.out_channels}, {self.grid[0]}, {self.grid[1]})")
-        g = torch.relu(self.proj(f.flatten(2).transpose(1, 2)))  # (B, S, d_model), S = h·w
-        state = None if self.context is None else torch.tanh(self.context(g.flatten(1))).unsqueeze(0)  # (1, B, context_size)
-        return EncoderOutput(g + self.pe, state, None)
+# %% ../nbs/08_captioning.ipynb #639747c1
+#| code-fold: true
+def pixels(images:Tensor, # (B, H, W) uint8 strips
+          ) -> Tensor:
+    "A strip as the course's decoders read a source: (B, H·W) int64 ids, the 8-bit pixel values 0-255."
+    if not isinstance(images, Tensor) or images.dim() != 3 or images.dtype != torch.uint8:
+        got = (f"{images.dtype} {tuple(images.shape)}" if isinstance(images, Tensor)
+               else type(images).__name__)
+        raise ValueError(f"images must be a (B, H, W) uint8 tensor, got {got}")
+    return images.flatten(1).long()
 
-    def forward(self, src:Tensor, # (B, H·W) pixel ids, `pixels(images)`
-                src_mask:Tensor|None=None, # must be None: every grid cell is real
-               ) -> EncoderOutput:
-        if src_mask is not None:
-            raise ValueError("src_mask must be None: a strip has no padding")
-        return self.from_features(self.features(src))
+def _check_strip_size(height:int, width:int):
+    check_size("height", height), check_size("width", width)
+    if height % 8 or width < 8:
+        raise ValueError(f"height must be a multiple of 8 and width >= 8 (the CNN divides both by 8), "
+                         f"got {height}x{width}")
+
+def _check_features(enc:StripEncoder, f:Tensor):
+    if f.dim() != 4 or tuple(f.shape[1:]) != (enc.cnn.out_channels, *enc.grid):
+        raise ValueError(f"f has shape {tuple(f.shape)}, expected "
+                         f"(B, {enc.cnn.out_channels}, {enc.grid[0]}, {enc.grid[1]})")
+
+@patch
+def images(self:StripEncoder, src:Tensor) -> Tensor:
+    "(B, H·W) pixel ids -> (B, 1, H, W) floats in [0, 1]."
+    if not isinstance(src, Tensor) or src.dim() != 2 or src.size(1) != self.height * self.width:
+        got = tuple(src.shape) if isinstance(src, Tensor) else type(src).__name__
+        raise ValueError(f"src has shape {got}, expected (B, {self.height * self.width}): "
+                         f"{self.height}x{self.width} strips as `pixels(images)`")
+    return src.view(-1, 1, self.height, self.width).float() / 255
+
+@patch
+def features(self:StripEncoder, src:Tensor) -> Tensor:
+    "The CNN's feature map (B, C, h, w) of (B, H·W) pixel ids."
+    with torch.set_grad_enabled(torch.is_grad_enabled() and not self.freeze):
+        return self.cnn.features(self.images(src))
 
 # %% ../nbs/08_captioning.ipynb #2da1f7d0
 KINDS = ("context", "attention", "transformer")
