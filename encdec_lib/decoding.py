@@ -9,7 +9,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from .core import EncoderDecoder, EncoderOutput, check_mask, check_size, check_token_id, check_tokens, in_eval_mode, map_tensors, select_rows, vocab_size_of
+from .core import (EncoderDecoder, EncoderOutput, check_mask, check_size, check_token_id,
+                             check_tokens, in_eval_mode, map_tensors, select_rows, vocab_size_of)
 from .data import BOS_ID, EOS_ID, PAD_ID
 
 # %% auto #0
@@ -18,11 +19,14 @@ __all__ = ['check_temperature', 'check_top_k', 'check_top_p', 'check_max_length'
            'beam_search', 'sample', 'generate']
 
 # %% ../nbs/06_decoding.ipynb #074e6b8a
+#| code-fold: true
 def check_temperature(temperature:float, # must be a finite number > 0
                       ) -> None:
     "Raise a ValueError unless temperature > 0."
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0 or math.isinf(temperature):
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r} (use greedy decoding for the limit 0)")
+    if (isinstance(temperature, bool) or not isinstance(temperature, (int, float))
+            or not temperature > 0 or math.isinf(temperature)):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r} "
+                         f"(use greedy decoding for the limit 0)")
 
 def check_top_k(top_k:int|None, # None, or an int >= 1
                 ) -> None:
@@ -30,6 +34,8 @@ def check_top_k(top_k:int|None, # None, or an int >= 1
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
         raise ValueError(f"top_k must be an int >= 1 (or None for no top-k filter), got {top_k!r}")
 
+# %% ../nbs/06_decoding.ipynb #a61d9e31
+#| code-fold: true
 def check_top_p(top_p:float, # must be in (0, 1]
                 ) -> None:
     "Raise a ValueError unless 0 < top_p <= 1."
@@ -41,6 +47,7 @@ def check_max_length(max_length:int, # must be an int >= 1
     "Raise a ValueError unless max_length is an int >= 1."
     check_size("max_length", max_length)
 
+# %% ../nbs/06_decoding.ipynb #3163af6b
 def temperature_scale(logits:Tensor, # (..., |V|) logits
                       temperature:float, # T > 0; T < 1 sharpens, T > 1 flattens
                      ) -> Tensor:
@@ -48,20 +55,22 @@ def temperature_scale(logits:Tensor, # (..., |V|) logits
     check_temperature(temperature)
     return logits / temperature
 
+# %% ../nbs/06_decoding.ipynb #606a1f7e
 def top_k_filter(logits:Tensor, # (..., |V|) logits
                  k:int, # number of tokens to keep (clipped to |V|)
                 ) -> Tensor:
-    "Keep the k largest logits of each row (exactly k, ties broken by index); the others become -inf."
+    "Keep the k largest logits of each row (exactly k, ties broken by index); the others: -inf."
     check_top_k(k)
     k = min(k, logits.size(-1))
     idx = logits.topk(k, dim=-1).indices  # (..., k)
     keep = torch.zeros_like(logits, dtype=torch.bool).scatter(-1, idx, True)
     return logits.masked_fill(~keep, float("-inf"))
 
+# %% ../nbs/06_decoding.ipynb #8fedd21c
 def top_p_filter(logits:Tensor, # (..., |V|) logits
                  p:float, # nucleus mass, 0 < p <= 1
                 ) -> Tensor:
-    "Nucleus filter: keep the smallest set of most probable tokens whose probability mass is >= p; the others become -inf."
+    "Nucleus filter: keep the fewest most probable tokens with mass >= p; the others become -inf."
     check_top_p(p)
     if p == 1.0:
         return logits
@@ -72,6 +81,7 @@ def top_p_filter(logits:Tensor, # (..., |V|) logits
     keep = torch.zeros_like(keep_sorted).scatter(-1, order, keep_sorted)
     return logits.masked_fill(~keep, float("-inf"))
 
+# %% ../nbs/06_decoding.ipynb #39d6e4e7
 def filter_logits(logits:Tensor, # (..., |V|) logits
                   temperature:float=1.0, # T > 0
                   top_k:int|None=None, # keep the k most probable (None: all)
@@ -84,6 +94,7 @@ def filter_logits(logits:Tensor, # (..., |V|) logits
         z = top_k_filter(z, top_k)
     return top_p_filter(z, top_p)
 
+# %% ../nbs/06_decoding.ipynb #a9fa1675
 def sample_logits(logits:Tensor, # (B, |V|) logits
                   temperature:float=1.0, # T > 0
                   top_k:int|None=None, # top-k filter
@@ -95,43 +106,53 @@ def sample_logits(logits:Tensor, # (B, |V|) logits
     return torch.multinomial(probs, 1, generator=generator).squeeze(-1)  # (B,)
 
 # %% ../nbs/06_decoding.ipynb #0ca9b338
+#| code-fold: true
 def reorder_state(decoder:Any, # the decoder the state belongs to
-                  state:Any, # its state for `n` hypotheses: tensors, (named) tuples, lists, dicts of them, or other values
+                  state:Any, # its state for `n` rows: tensors, (named) tuples, lists, dicts of them
                   index:Tensor, # (N',) rows to take, in the new order
                   n:int, # the current number of rows (the batch size the state was made for)
                   keep:tuple|list=(), # tensors to return unchanged (compared by identity)
                  ) -> Any:
-    "Select rows of a decoder state: the decoder's own `reorder_state`, which knows its batch dimension (a recurrent state's (layers, B, H) has it at dim 1); dim 0 of every tensor for a decoder without one."
+    ("Select rows of a decoder state: the decoder's own `reorder_state`, which knows its batch "
+     "dimension (a recurrent state's (layers, B, H) has it at dim 1); dim 0 of every tensor for a "
+     "decoder without one.")
     if hasattr(decoder, "reorder_state"):
         return decoder.reorder_state(state, index, n, keep)
     return select_rows(state, index, n, 0, keep)
 
+# %% ../nbs/06_decoding.ipynb #8b08aaad
+#| code-fold: true
 def _special_ids(model, bos_id, eos_id, pad_id) -> tuple[int, int, int]:
     V = vocab_size_of(model.decoder)
-    return check_token_id("bos_id", bos_id, V), check_token_id("eos_id", eos_id, anywhere=True), check_token_id("pad_id", pad_id, V)
+    return (check_token_id("bos_id", bos_id, V), check_token_id("eos_id", eos_id, anywhere=True),
+            check_token_id("pad_id", pad_id, V))
 
+# %% ../nbs/06_decoding.ipynb #4d8c9ed4
 def _start(model, src, src_mask, repeat):
-    "Encode each sentence once; its `repeat` hypotheses (rows i·repeat … i·repeat + repeat - 1) get copies of the decoder's state."
+    "Encode once; rows i·repeat … i·repeat + repeat - 1 get copies of sentence i's decoder state."
     check_tokens("src", src); check_mask("src_mask", src_mask, src)
     enc = model.encoder(src, src_mask)
     state = model.decoder.init_state(enc)
-    if repeat > 1:  # the decoder's reorder_state knows where the batch is in its state; outputs and mask are (B, S, ...)
+    if repeat > 1:  # the decoder's reorder_state knows where the batch is in its state
         rows = torch.arange(src.size(0), device=src.device).repeat_interleave(repeat)
         try:
             state = reorder_state(model.decoder, state, rows, src.size(0))
-        except ValueError:  # a state with tensors it cannot re-order (shared by every row): encode a copy of the source per hypothesis
-            src, src_mask = src.index_select(0, rows), None if src_mask is None else src_mask.index_select(0, rows)
+        except ValueError:  # tensors it cannot re-order (shared by every row): encode copies
+            src_mask = None if src_mask is None else src_mask.index_select(0, rows)
+            src = src.index_select(0, rows)
             enc = model.encoder(src, src_mask)
             return enc, model.decoder.init_state(enc)
-        enc = EncoderOutput(enc.outputs.index_select(0, rows), None,  # the encoder's state has served init_state
+        enc = EncoderOutput(enc.outputs.index_select(0, rows), None,  # the state served init_state
                             None if enc.mask is None else enc.mask.index_select(0, rows))
     return enc, state
 
+# %% ../nbs/06_decoding.ipynb #766c613d
 def _finish(tokens:list[Tensor], eos_id:int, pad_id:int) -> Tensor:
     out = torch.stack(tokens, 1)  # (N, L)
-    after = (out == eos_id).long().cumsum(1) - (out == eos_id).long() > 0  # positions after the first <eos>
+    after = (out == eos_id).long().cumsum(1) - (out == eos_id).long() > 0  # after the first <eos>
     return out.masked_fill(after, pad_id)
 
+# %% ../nbs/06_decoding.ipynb #d4cf005f
 @in_eval_mode
 def greedy_search(model:EncoderDecoder, # any model with the course's Encoder/Decoder interface
                   src:Tensor, # (B, S) source ids
@@ -145,12 +166,47 @@ def greedy_search(model:EncoderDecoder, # any model with the course's Encoder/De
     check_max_length(max_length)
     return model.greedy_decode(src, bos_id, eos_id, max_length, src_mask, pad_id=pad_id)
 
+# %% ../nbs/06_decoding.ipynb #6aeab022
 def length_penalty(lengths:Tensor, # number of generated tokens (with <eos>)
                    alpha:float, # 0: no normalization; 1: (about) per-token mean
                   ) -> Tensor:
     "GNMT's lp(Y) = ((5 + |Y|) / 6)^α (Wu et al. 2016); beam scores are log p(Y|x) / lp(Y)."
     return ((5.0 + lengths.float()) / 6.0) ** alpha
 
+# %% ../nbs/06_decoding.ipynb #aea66182
+def _extend(logp_sum:Tensor, # (B, k) scores of the hypotheses
+            logp:Tensor, # (B, k, |V|) log p of each next token
+            done:Tensor, # (B, k) bool, True where a hypothesis has ended
+            pad_id:int, # the one token a finished hypothesis continues with
+           ) -> tuple[Tensor, Tensor, Tensor]:
+    "The k best extensions of each sentence: scores (B, k), the hypothesis each extends, the token."
+    B, k, V = logp.shape
+    finished = torch.full((V,), float("-inf"), device=logp_sum.device); finished[pad_id] = 0.0
+    logp = torch.where(done.unsqueeze(-1), finished, logp)
+    cand = (logp_sum.unsqueeze(-1) + logp).view(B, k * V)  # (B, k·|V|)
+    logp_sum, flat = cand.topk(k, dim=-1)  # (B, k)
+    return logp_sum, flat // V, flat % V
+
+# %% ../nbs/06_decoding.ipynb #2c9d103e
+def _backtrack(tokens:list[Tensor], # tokens[t]: (N,) the token each row chose at step t
+               parents:list[Tensor], # parents[t]: (N,) the row (at step t - 1) row r extended
+              ) -> list[Tensor]:
+    "Each final row's sequence of tokens, step by step: a list of (N,) tensors."
+    row, path = torch.arange(tokens[0].size(0), device=tokens[0].device), []
+    for t in range(len(tokens) - 1, -1, -1):
+        path.append(tokens[t][row]); row = parents[t][row]
+    return path[::-1]
+
+# %% ../nbs/06_decoding.ipynb #220e1cbb
+#| code-fold: true
+def _check_beam_args(beam_size:int, max_length:int, alpha:float) -> None:
+    check_max_length(max_length)
+    check_size("beam_size", beam_size)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not math.isfinite(alpha):
+        raise ValueError(f"alpha must be a finite number (the length-penalty exponent), "
+                         f"got {alpha!r}")
+
+# %% ../nbs/06_decoding.ipynb #ab3d3949
 @in_eval_mode
 def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Decoder interface
                 src:Tensor, # (B, S) source ids
@@ -158,44 +214,30 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
                 beam_size:int=5, # hypotheses kept per sentence
                 max_length:int=50, # most generated tokens
                 alpha:float=0.0, # length-penalty exponent α (0: rank by log-probability)
-                return_all:bool=False, # also return every beam: (B, k, L) ids and (B, k) scores, best first
+                return_all:bool=False, # also every beam: (B, k, L) ids, (B, k) scores, best first
                 bos_id:int=BOS_ID, # start-of-sequence id
                 eos_id:int=EOS_ID, # end-of-sequence id: a hypothesis ends here
                 pad_id:int=PAD_ID, # written after <eos>
                ) -> tuple[Tensor, Tensor]:
-    "Batched beam search: all B·k hypotheses advance in one decoder step. Returns the best (B, L) ids and their (B,) scores."
-    check_max_length(max_length)
-    check_size("beam_size", beam_size)
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not math.isfinite(alpha):
-        raise ValueError(f"alpha must be a finite number (the length-penalty exponent), got {alpha!r}")
+    "Batched beam search, B·k hypotheses per decoder step: the best (B, L) ids, their (B,) scores."
+    _check_beam_args(beam_size, max_length, alpha)
     bos_id, eos_id, pad_id = _special_ids(model, bos_id, eos_id, pad_id)
-    B, k = src.size(0), beam_size
+    B, k, dev = src.size(0), beam_size, src.device
     enc, state = _start(model, src, src_mask, k)
-    # the initial state is a function of the source alone, identical on the k copies of a sentence, and a hypothesis
-    # always extends one of its own sentence: the tensors that the decoder passes on unchanged (the Transformer's
-    # cross-attention keys and values) never need re-ordering
-    static = []
+    static = []  # what the decoder passes on unchanged (a function of the source): never re-ordered
     map_tensors(static.append, state)
     N = B * k
-    y = torch.full((N,), bos_id, dtype=torch.long, device=src.device)
-    logp_sum = torch.full((B, k), float("-inf"), device=src.device)
+    y = torch.full((N,), bos_id, dtype=torch.long, device=dev)
+    logp_sum = torch.full((B, k), float("-inf"), device=dev)
     logp_sum[:, 0] = 0.0  # at the start only beam 0 is real; the copies must not be chosen twice
-    done = torch.zeros(B, k, dtype=torch.bool, device=src.device)
-    lengths = torch.zeros(B, k, dtype=torch.long, device=src.device)
-    offset = torch.arange(B, device=src.device).unsqueeze(1) * k  # (B, 1): first row of each sentence
-    tokens: list[Tensor] = []  # tokens[t]: (N,) the token each row chose at step t
-    parents: list[Tensor] = []  # parents[t]: (N,) the row (at step t - 1) that row r extended at step t
-    finished = None
+    done = torch.zeros(B, k, dtype=torch.bool, device=dev)
+    lengths = torch.zeros(B, k, dtype=torch.long, device=dev)
+    offset = torch.arange(B, device=dev).unsqueeze(1) * k  # (B, 1): first row of each sentence
+    tokens, parents = [], []  # per step: (N,) each row's token, and the row it extended
     for _ in range(max_length):
         logits, state = model.decoder.step(y, state, enc)  # (N, |V|)
-        V = logits.size(-1)
-        logp = logits.float().log_softmax(-1).view(B, k, V)  # (B, k, |V|)
-        if finished is None:  # a finished hypothesis continues only with <pad> at no cost: its score stays as it is
-            finished = torch.full((V,), float("-inf"), device=src.device); finished[pad_id] = 0.0
-        logp = torch.where(done.unsqueeze(-1), finished, logp)
-        cand = (logp_sum.unsqueeze(-1) + logp).view(B, k * V)  # (B, k·|V|)
-        logp_sum, flat = cand.topk(k, dim=-1)  # (B, k)
-        beam, tok = flat // V, flat % V  # which hypothesis each new one extends, and with which token
+        logp = logits.float().log_softmax(-1).view(B, k, -1)  # (B, k, |V|)
+        logp_sum, beam, tok = _extend(logp_sum, logp, done, pad_id)  # (B, k) each
         rows = (beam + offset).view(N)  # (N,) rows in the flat batch
         state = reorder_state(model.decoder, state, rows, N, keep=static)
         tokens.append(tok.view(N)); parents.append(rows)
@@ -205,18 +247,13 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
         y = tok.view(N)
         if done.all():
             break
-    # follow the back-pointers from the last step to the first: each final row's sequence of tokens
-    row, path = torch.arange(N, device=src.device), []
-    for t in range(len(tokens) - 1, -1, -1):
-        path.append(tokens[t][row]); row = parents[t][row]
-    out = _finish(path[::-1], eos_id, pad_id).view(B, k, -1)  # (B, k, L)
+    out = _finish(_backtrack(tokens, parents), eos_id, pad_id).view(B, k, -1)  # (B, k, L)
     score = logp_sum / length_penalty(lengths, alpha)  # (B, k)
     order = score.argsort(-1, descending=True)
     out, score = out.gather(1, order.unsqueeze(-1).expand_as(out)), score.gather(1, order)
-    if return_all:
-        return out, score
-    return out[:, 0], score[:, 0]
+    return (out, score) if return_all else (out[:, 0], score[:, 0])
 
+# %% ../nbs/06_decoding.ipynb #600f4972
 @in_eval_mode
 def sample(model:EncoderDecoder, # any model with the course's Encoder/Decoder interface
            src:Tensor, # (B, S) source ids
@@ -225,14 +262,15 @@ def sample(model:EncoderDecoder, # any model with the course's Encoder/Decoder i
            temperature:float=1.0, # T > 0
            top_k:int|None=None, # top-k filter (None: off)
            top_p:float=1.0, # top-p (nucleus) filter (1: off)
-           num_samples:int=1, # samples per source sentence (rows i·n … i·n+n-1 belong to sentence i)
+           num_samples:int=1, # samples per sentence (rows i·n … i·n+n-1 belong to sentence i)
            generator:torch.Generator|None=None, # for reproducible draws
            bos_id:int=BOS_ID, # start-of-sequence id
            eos_id:int=EOS_ID, # end-of-sequence id: a hypothesis ends here
            pad_id:int=PAD_ID, # written after <eos>
           ) -> Tensor:
-    "Ancestral sampling, ŷ_t ~ softmax(filter(z_t)): (B·num_samples, L) ids, <pad> after each row's <eos>."
-    check_max_length(max_length); check_temperature(temperature); check_top_k(top_k); check_top_p(top_p)
+    "Ancestral sampling, ŷ_t ~ softmax(filter(z_t)): (B·num_samples, L) ids, <pad> after <eos>."
+    check_max_length(max_length); check_temperature(temperature)
+    check_top_k(top_k); check_top_p(top_p)
     check_size("num_samples", num_samples)
     bos_id, eos_id, pad_id = _special_ids(model, bos_id, eos_id, pad_id)
     enc, state = _start(model, src, src_mask, num_samples)
@@ -242,13 +280,15 @@ def sample(model:EncoderDecoder, # any model with the course's Encoder/Decoder i
     tokens = []
     for _ in range(max_length):
         logits, state = model.decoder.step(y, state, enc)  # (N, |V|)
-        y = sample_logits(logits.float(), temperature, top_k, top_p, generator).masked_fill(done, pad_id)
+        y = sample_logits(logits.float(), temperature, top_k, top_p, generator)
+        y = y.masked_fill(done, pad_id)
         tokens.append(y)
         done |= y == eos_id
         if done.all():
             break
     return _finish(tokens, eos_id, pad_id)
 
+# %% ../nbs/06_decoding.ipynb #cf5bc0f9
 def generate(model:EncoderDecoder, # any model with the course's Encoder/Decoder interface
              src:Tensor, # (B, S) source ids
              src_mask:Tensor|None=None, # (B, S) bool, True at real tokens
@@ -261,9 +301,11 @@ def generate(model:EncoderDecoder, # any model with the course's Encoder/Decoder
              generator:torch.Generator|None=None, # for reproducible draws
             ) -> Tensor:
     "Document 003 §5.2's `generate(max_length, temperature, top_k, top_p)`: (B, L) ids."
-    check_max_length(max_length); check_temperature(temperature); check_top_k(top_k); check_top_p(top_p)
+    check_max_length(max_length); check_temperature(temperature)
+    check_top_k(top_k); check_top_p(top_p)
     if do_sample:
-        return sample(model, src, src_mask, max_length, temperature, top_k, top_p, generator=generator)
+        return sample(model, src, src_mask, max_length, temperature, top_k, top_p,
+                      generator=generator)
     if num_beams == 1:
         return greedy_search(model, src, src_mask, max_length)
     return beam_search(model, src, src_mask, num_beams, max_length)[0]

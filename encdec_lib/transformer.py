@@ -10,7 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .core import Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens
+from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask,
+                             check_size, check_tokens, patch)
 from .data import PAD_ID
 
 # %% auto #0
@@ -19,42 +20,49 @@ __all__ = ['scaled_dot_product_attention', 'MultiHeadAttention', 'sinusoidal_enc
            'TransformerState', 'TransformerDecoder', 'Transformer']
 
 # %% ../nbs/05_transformer.ipynb #180e3c63
+#| code-fold: true
 def _check_float_or_bool(name:str, mask:Tensor|None) -> None:
     if mask is None:
         return
     if not isinstance(mask, Tensor):
-        raise ValueError(f"{name} must be a torch.Tensor (bool, or float added to the scores), got {type(mask).__name__}")
+        raise ValueError(f"{name} must be a torch.Tensor (bool, or float added to the scores), "
+                         f"got {type(mask).__name__}")
     if mask.dtype != torch.bool and not mask.is_floating_point():
         raise ValueError(f"{name} has dtype {mask.dtype}, expected torch.bool or a floating dtype")
 
-def scaled_dot_product_attention(q:Tensor, # (..., L, d_k) queries
-                                 k:Tensor, # (..., S, d_k) keys
-                                 v:Tensor, # (..., S, d_v) values
-                                 attn_mask:Tensor|None=None, # broadcastable to (..., L, S): bool True = may attend (as F.scaled_dot_product_attention), or float added to the scores
-                                 is_causal:bool=False, # also forbid attending to later positions (j > i)
-                                 dropout_p:float=0.0, # dropout on the weights
-                                 scale:float|None=None, # 1/sqrt(d_k) when None
-                                ) -> tuple[Tensor, Tensor]:
-    "softmax(q kᵀ/√d_k + mask) v: the output (..., L, d_v) and the weights (..., L, S); fully masked rows give zeros, not NaN."
+# %% ../nbs/05_transformer.ipynb #e40fb5b8
+#| code-fold: true
+def _check_attention_args(q:Tensor, k:Tensor, v:Tensor, attn_mask:Tensor|None) -> None:
+    "q (..., L, d_k), k (..., S, d_k), v (..., S, d_v), a mask broadcastable to (..., L, S)."
     if q.dim() < 2 or k.dim() < 2 or v.dim() < 2:
-        raise ValueError(f"q, k, v must be (..., L, d) tensors, got shapes {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}")
+        raise ValueError(f"q, k, v must be (..., L, d) tensors, got shapes "
+                         f"{tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}")
     if q.size(-1) != k.size(-1):
-        raise ValueError(f"k has d_k={k.size(-1)}, expected q's d_k={q.size(-1)} (shape (..., S, {q.size(-1)}))")
+        raise ValueError(f"k has d_k={k.size(-1)}, expected q's d_k={q.size(-1)} "
+                         f"(shape (..., S, {q.size(-1)}))")
     if k.size(-2) != v.size(-2):
-        raise ValueError(f"v has {v.size(-2)} positions, expected k's S={k.size(-2)} (shape (..., {k.size(-2)}, d_v))")
+        raise ValueError(f"v has {v.size(-2)} positions, expected k's S={k.size(-2)} "
+                         f"(shape (..., {k.size(-2)}, d_v))")
     L, S = q.size(-2), k.size(-2)
     _check_float_or_bool("attn_mask", attn_mask)
     if attn_mask is not None:
         try:
             torch.broadcast_shapes(attn_mask.shape, q.shape[:-2] + (L, S))
         except RuntimeError:
-            raise ValueError(f"attn_mask has shape {tuple(attn_mask.shape)}, expected one broadcastable to "
-                             f"{tuple(q.shape[:-2]) + (L, S)} (..., L, S)") from None
-    scale = 1.0 / math.sqrt(q.size(-1)) if scale is None else scale
-    scores = (q @ k.transpose(-2, -1)) * scale  # (..., L, S): e_ij = q_i·k_j / √d_k
+            raise ValueError(f"attn_mask has shape {tuple(attn_mask.shape)}, expected one "
+                             f"broadcastable to {tuple(q.shape[:-2]) + (L, S)} (..., L, S)"
+                             ) from None
+
+# %% ../nbs/05_transformer.ipynb #face7c20
+def _masked_scores(scores:Tensor, # (..., L, S) e_ij = q_i·k_j / √d_k
+                   attn_mask:Tensor|None, # bool True = may attend, or float added
+                   is_causal:bool, # also forbid j > i
+                  ) -> Tensor:
+    "e_ij + m_ij: (..., L, S), -inf where i may not attend to j."
+    L, S = scores.shape[-2:]
     allowed = None
     if is_causal:
-        allowed = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()  # (L, S): j <= i
+        allowed = torch.ones(L, S, dtype=torch.bool, device=scores.device).tril()  # (L, S): j <= i
     if attn_mask is not None:
         if attn_mask.dtype == torch.bool:
             allowed = attn_mask if allowed is None else allowed & attn_mask
@@ -62,23 +70,56 @@ def scaled_dot_product_attention(q:Tensor, # (..., L, d_k) queries
             scores = scores + attn_mask
     if allowed is not None:
         scores = scores.masked_fill(~allowed, float("-inf"))
-    # a fully masked row is all -inf: softmax would give 0/0 = NaN; give it zero weights instead
+    return scores
+
+# %% ../nbs/05_transformer.ipynb #9f789e01
+def _softmax_or_zero(scores:Tensor, # (..., L, S) masked scores
+                    ) -> Tensor:
+    "softmax over the last dim: (..., L, S) weights a_ij; zeros on a row that is all -inf."
     row_max = scores.amax(-1, keepdim=True)  # (..., L, 1)
     dead = torch.isneginf(row_max)
-    weights = torch.softmax(scores.masked_fill(dead, 0.0), dim=-1).masked_fill(dead, 0.0)  # (..., L, S): a_ij
+    return torch.softmax(scores.masked_fill(dead, 0.0), dim=-1).masked_fill(dead, 0.0)
+
+# %% ../nbs/05_transformer.ipynb #c7984e30
+def scaled_dot_product_attention(
+    q:Tensor, # (..., L, d_k) queries
+    k:Tensor, # (..., S, d_k) keys
+    v:Tensor, # (..., S, d_v) values
+    attn_mask:Tensor|None=None, # to (..., L, S): bool True = may attend, or float added
+    is_causal:bool=False, # also forbid attending to later positions (j > i)
+    dropout_p:float=0.0, # dropout on the weights
+    scale:float|None=None, # 1/sqrt(d_k) when None
+) -> tuple[Tensor, Tensor]:
+    "softmax(q kᵀ/√d_k + mask) v: output (..., L, d_v), weights (..., L, S); dead rows give zeros."
+    _check_attention_args(q, k, v, attn_mask)
+    scale = 1.0 / math.sqrt(q.size(-1)) if scale is None else scale
+    scores = (q @ k.transpose(-2, -1)) * scale  # (..., L, S): e_ij = q_i·k_j / √d_k
+    weights = _softmax_or_zero(_masked_scores(scores, attn_mask, is_causal))  # (..., L, S): a_ij
     if dropout_p > 0.0:
         weights = F.dropout(weights, dropout_p)
     return weights @ v, weights  # (..., L, d_v): o_i = Σ_j a_ij v_j
 
 # %% ../nbs/05_transformer.ipynb #d5966f5f
+#| code-fold: true
+def _check_heads(embed_dim:int, num_heads:int, dropout:float) -> None:
+    check_size("embed_dim", embed_dim); check_size("num_heads", num_heads)
+    if embed_dim % num_heads:
+        raise ValueError(f"embed_dim={embed_dim} is not divisible by num_heads={num_heads}: "
+                         f"each head needs d_k = embed_dim / num_heads features")
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
+        raise ValueError(f"dropout must be a probability in [0, 1], got {dropout!r}")
+
+# %% ../nbs/05_transformer.ipynb #08e2bf63
 class MultiHeadAttention(nn.Module):
-    "Multi-head attention with `torch.nn.MultiheadAttention`'s constructor, inputs, masks and state_dict (`in_proj_weight` or `q/k/v_proj_weight`, `in_proj_bias`, `bias_k`, `bias_v`, `out_proj`)."
+    ("Multi-head attention with `torch.nn.MultiheadAttention`'s constructor, inputs, masks and "
+     "state_dict (`in_proj_weight` or `q/k/v_proj_weight`, `in_proj_bias`, `bias_k`, `bias_v`, "
+     "`out_proj`).")
     def __init__(self,
                  embed_dim:int, # d_model
                  num_heads:int, # h; d_k = d_model / h
                  dropout:float=0.0, # dropout on the attention weights
                  bias:bool=True, # biases in the projections
-                 add_bias_kv:bool=False, # append a learned key and value (`bias_k`, `bias_v`) to the keys and values
+                 add_bias_kv:bool=False, # append a learned key and value (`bias_k`, `bias_v`)
                  add_zero_attn:bool=False, # append a zero key and value (after `bias_k`, `bias_v`)
                  kdim:int|None=None, # features of `key`; embed_dim when None
                  vdim:int|None=None, # features of `value`; embed_dim when None
@@ -88,189 +129,279 @@ class MultiHeadAttention(nn.Module):
                 ):
         super().__init__()
         fk = dict(device=device, dtype=dtype)
-        check_size("embed_dim", embed_dim); check_size("num_heads", num_heads)
-        if embed_dim % num_heads:
-            raise ValueError(f"embed_dim={embed_dim} is not divisible by num_heads={num_heads}: "
-                             f"each head needs d_k = embed_dim / num_heads features")
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
-            raise ValueError(f"dropout must be a probability in [0, 1], got {dropout!r}")
+        _check_heads(embed_dim, num_heads, dropout)
         self.embed_dim, self.num_heads, self.head_dim = embed_dim, num_heads, embed_dim // num_heads
         self.kdim = embed_dim if kdim is None else check_size("kdim", kdim)
         self.vdim = embed_dim if vdim is None else check_size("vdim", vdim)
         self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
         self.dropout, self.batch_first, self.add_zero_attn = dropout, batch_first, add_zero_attn
-        if self._qkv_same_embed_dim:
-            self.in_proj_weight = nn.Parameter(torch.empty(3 * embed_dim, embed_dim, **fk))  # [W_Q; W_K; W_V]
-            for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
-                self.register_parameter(name, None)
-        else:  # keys and values of other widths: three matrices, as torch.nn stores them
-            self.q_proj_weight = nn.Parameter(torch.empty(embed_dim, embed_dim, **fk))  # W_Q
-            self.k_proj_weight = nn.Parameter(torch.empty(embed_dim, self.kdim, **fk))  # W_K
-            self.v_proj_weight = nn.Parameter(torch.empty(embed_dim, self.vdim, **fk))  # W_V
-            self.register_parameter("in_proj_weight", None)
-        if bias:
-            self.in_proj_bias = nn.Parameter(torch.empty(3 * embed_dim, **fk))
-        else:
-            self.register_parameter("in_proj_bias", None)
-        self.out_proj = nn.Linear(embed_dim, embed_dim, bias=bias, **fk)  # W_O
-        if add_bias_kv:
-            self.bias_k = nn.Parameter(torch.empty(1, 1, embed_dim, **fk))
-            self.bias_v = nn.Parameter(torch.empty(1, 1, embed_dim, **fk))
-        else:
-            self.bias_k = self.bias_v = None
+        self._make_projections(bias, fk)  # W_Q, W_K, W_V, W_O
+        self._make_bias_kv(add_bias_kv, fk)  # torch.nn's add_bias_kv
         self._reset_parameters()
-        self.keep_weights = False  # set True to always take the explicit path and keep `last_weights` (for plots)
+        self.keep_weights = False  # True: always the explicit path, keeping `last_weights`
         self.last_weights = None  # (B, h, L, S) weights of the last explicit-path call
 
-    def _reset_parameters(self) -> None:
-        "torch.nn's initialization: Xavier-uniform projections, zero biases, Xavier-normal bias_k and bias_v."
-        for w in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
-            if w is not None:
-                nn.init.xavier_uniform_(w)
-        if self.in_proj_bias is not None:
-            nn.init.zeros_(self.in_proj_bias)
-            nn.init.zeros_(self.out_proj.bias)
-        for b in (self.bias_k, self.bias_v):
-            if b is not None:
-                nn.init.xavier_normal_(b)
+# %% ../nbs/05_transformer.ipynb #11cba3c4
+@patch
+def _make_projections(self:MultiHeadAttention, bias:bool, fk:dict) -> None:
+    E = self.embed_dim
+    if self._qkv_same_embed_dim:
+        self.in_proj_weight = nn.Parameter(torch.empty(3 * E, E, **fk))  # [W_Q; W_K; W_V]
+        for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
+            self.register_parameter(name, None)
+    else:  # keys and values of other widths: three matrices, as torch.nn stores them
+        self._make_separate_projections(fk)
+    if bias:
+        self.in_proj_bias = nn.Parameter(torch.empty(3 * E, **fk))
+    else:
+        self.register_parameter("in_proj_bias", None)
+    self.out_proj = nn.Linear(E, E, bias=bias, **fk)  # W_O
 
-    def heads(self,
-              x:Tensor, # (B, L, E_i) batch-first input (E_i: embed_dim, kdim or vdim)
-              i:int, # 0: queries (W_Q), 1: keys (W_K), 2: values (W_V)
-             ) -> Tensor:
-        "Project and split into heads: (B, h, L, d_k)."
-        E = self.embed_dim
-        W = self.in_proj_weight[i * E:(i + 1) * E] if self._qkv_same_embed_dim else \
-            (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)[i]
-        b = None if self.in_proj_bias is None else self.in_proj_bias[i * E:(i + 1) * E]
-        B, L, _ = x.shape
-        return F.linear(x, W, b).view(B, L, self.num_heads, self.head_dim).transpose(1, 2)  # (B, h, L, d_k)
+# %% ../nbs/05_transformer.ipynb #9a30f7b3
+#| code-fold: true
+@patch
+def _make_separate_projections(self:MultiHeadAttention, fk:dict) -> None:
+    self.q_proj_weight = nn.Parameter(torch.empty(self.embed_dim, self.embed_dim, **fk))  # W_Q
+    self.k_proj_weight = nn.Parameter(torch.empty(self.embed_dim, self.kdim, **fk))  # W_K
+    self.v_proj_weight = nn.Parameter(torch.empty(self.embed_dim, self.vdim, **fk))  # W_V
+    self.register_parameter("in_proj_weight", None)
 
-    def attend(self,
-               q:Tensor, # (B, h, L, d_k) queries
-               k:Tensor, # (B, h, S, d_k) keys
-               v:Tensor, # (B, h, S, d_k) values
-               mask:Tensor|None=None, # broadcastable to (B, h, L, S): float, added to the scores
-               is_causal:bool=False, # forbid j > i
-               need_weights:bool=True, # False: PyTorch's fused kernel when no row is fully masked (weights not returned)
-              ) -> tuple[Tensor, Tensor|None]:
-        "Attention in every head, heads concatenated and projected by W_O: (B, L, E) and weights (B, h, L, S) (None on the fused path)."
-        p = self.dropout if self.training else 0.0
-        if is_causal:  # as an additive mask, so that it combines with `mask`
-            L, S = q.size(-2), k.size(-2)
-            causal = torch.zeros(L, S, dtype=q.dtype, device=q.device).masked_fill(
-                torch.ones(L, S, dtype=torch.bool, device=q.device).triu(1), float("-inf"))
-            mask, is_causal = (causal if mask is None else mask + causal), False
-        if not (need_weights or self.keep_weights):  # the same math, fused
-            if mask is None:
-                o = F.scaled_dot_product_attention(q, k, v, None, p)
-            else:  # a row that may attend to nothing: softmax over zeros instead of NaN, then a zero context (no branch on the data)
-                dead = torch.isneginf(mask).all(-1, keepdim=True)  # (B, h|1, L|1, 1)
-                o = F.scaled_dot_product_attention(q, k, v, mask.masked_fill(dead, 0.0), p).masked_fill(dead, 0.0)
-            w = None
-        else:  # the explicit path: returns the weights and gives zeros, not NaN, for fully masked rows
-            o, w = scaled_dot_product_attention(q, k, v, mask, False, p)
-            self.last_weights = w.detach()
-        B, _, L, _ = o.shape
-        o = o.transpose(1, 2).reshape(B, L, self.embed_dim)  # (B, L, h·d_k): Concat(head_1..head_h)
-        return self.out_proj(o), w  # (B, L, E): Concat(...) W_Oᵀ
+# %% ../nbs/05_transformer.ipynb #51472e65
+#| code-fold: true
+@patch
+def _make_bias_kv(self:MultiHeadAttention, add_bias_kv:bool, fk:dict) -> None:
+    if add_bias_kv:
+        self.bias_k = nn.Parameter(torch.empty(1, 1, self.embed_dim, **fk))
+        self.bias_v = nn.Parameter(torch.empty(1, 1, self.embed_dim, **fk))
+    else:
+        self.bias_k = self.bias_v = None
 
-    def merge_masks(self,
-                    B:int, L:int, S:int, # batch, query and key lengths
-                    key_padding_mask:Tensor|None, # (B, S): bool True = padding (ignored), or float added
-                    attn_mask:Tensor|None, # (L, S) or (B·h, L, S): bool True = not allowed, or float added
-                    dtype:torch.dtype=torch.float32, # dtype of the float mask
-                   ) -> Tensor|None:
-        "One additive float mask (B, h or 1, L or 1, S), -inf where attention is not allowed (torch.nn's mask conventions)."
-        _check_float_or_bool("key_padding_mask", key_padding_mask)
-        _check_float_or_bool("attn_mask", attn_mask)
-        mask = None
-        if key_padding_mask is not None:
-            if tuple(key_padding_mask.shape) != (B, S):
-                raise ValueError(f"key_padding_mask has shape {tuple(key_padding_mask.shape)}, expected (B, S) = {(B, S)}")
-            kpm = torch.zeros(B, S, dtype=dtype, device=key_padding_mask.device).masked_fill(key_padding_mask, float("-inf")) \
-                if key_padding_mask.dtype == torch.bool else key_padding_mask.to(dtype)
-            mask = kpm.view(B, 1, 1, S)
-        if attn_mask is not None:
-            if attn_mask.dim() == 2 and tuple(attn_mask.shape) == (L, S):
-                am = attn_mask.view(1, 1, L, S)
-            elif attn_mask.dim() == 3 and tuple(attn_mask.shape) == (B * self.num_heads, L, S):
-                am = attn_mask.view(B, self.num_heads, L, S)
-            else:
-                raise ValueError(f"attn_mask has shape {tuple(attn_mask.shape)}, expected (L, S) = {(L, S)} "
-                                 f"or (B·num_heads, L, S) = {(B * self.num_heads, L, S)}")
-            am = torch.zeros(am.shape, dtype=dtype, device=am.device).masked_fill(am, float("-inf")) \
-                if am.dtype == torch.bool else am.to(dtype)
-            mask = am if mask is None else mask + am
-        return mask
+# %% ../nbs/05_transformer.ipynb #8ffefb71
+#| code-fold: true
+@patch
+def _reset_parameters(self:MultiHeadAttention) -> None:
+    "torch.nn's initialization: Xavier-uniform projections, zero biases, Xavier-normal bias_k/v."
+    for w in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
+        if w is not None:
+            nn.init.xavier_uniform_(w)
+    if self.in_proj_bias is not None:
+        nn.init.zeros_(self.in_proj_bias)
+        nn.init.zeros_(self.out_proj.bias)
+    for b in (self.bias_k, self.bias_v):
+        if b is not None:
+            nn.init.xavier_normal_(b)
 
-    def _extra_keys(self, k:Tensor, v:Tensor, key_padding_mask:Tensor|None, attn_mask:Tensor|None):
-        "torch.nn's add_bias_kv and add_zero_attn: one more key and value (bias_k/bias_v, then zeros) that every query may attend to."
-        B, h, _, d = k.shape
-        pad = lambda m: None if m is None else F.pad(m, (0, 1))  # the new key is allowed: False / 0 in every mask
-        if self.bias_k is not None:
-            k = torch.cat([k, self.bias_k.view(1, h, 1, d).expand(B, -1, -1, -1)], 2)
-            v = torch.cat([v, self.bias_v.view(1, h, 1, d).expand(B, -1, -1, -1)], 2)
-            key_padding_mask, attn_mask = pad(key_padding_mask), pad(attn_mask)
-        if self.add_zero_attn:
-            k, v = F.pad(k, (0, 0, 0, 1)), F.pad(v, (0, 0, 0, 1))
-            key_padding_mask, attn_mask = pad(key_padding_mask), pad(attn_mask)
-        return k, v, key_padding_mask, attn_mask
+# %% ../nbs/05_transformer.ipynb #88326387
+@patch
+def heads(self:MultiHeadAttention,
+          x:Tensor, # (B, L, E_i) batch-first input (E_i: embed_dim, kdim or vdim)
+          i:int, # 0: queries (W_Q), 1: keys (W_K), 2: values (W_V)
+         ) -> Tensor:
+    "Project and split into heads: (B, h, L, d_k)."
+    E = self.embed_dim
+    W = self.in_proj_weight[i * E:(i + 1) * E] if self._qkv_same_embed_dim else \
+        (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)[i]
+    b = None if self.in_proj_bias is None else self.in_proj_bias[i * E:(i + 1) * E]
+    B, L, _ = x.shape
+    return F.linear(x, W, b).view(B, L, self.num_heads, self.head_dim).transpose(1, 2)
 
-    def forward(self,
-                query:Tensor, # (L, B, E), or (B, L, E) with batch_first, or unbatched (L, E)
-                key:Tensor, # (S, B, kdim), or (B, S, kdim), or (S, kdim)
-                value:Tensor, # (S, B, vdim), or (B, S, vdim), or (S, vdim)
-                key_padding_mask:Tensor|None=None, # (B, S) (unbatched: (S,)): bool True = padding, or float added
-                need_weights:bool=True, # also return the weights
-                attn_mask:Tensor|None=None, # (L, S) or (B·h, L, S): bool True = not allowed, or float added
-                average_attn_weights:bool=True, # weights averaged over heads (B, L, S), else (B, h, L, S)
-                is_causal:bool=False, # apply the causal mask (in addition to attn_mask)
-               ) -> tuple[Tensor, Tensor|None]:
-        "MultiHead(Q, K, V) = Concat(head_1, ..., head_h) W_O, head_i = Attention(Q W_Qi, K W_Ki, V W_Vi); returns (output, weights)."
-        shapes = tuple(tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__ for x in (query, key, value))
-        if not all(isinstance(x, Tensor) for x in (query, key, value)) or {query.dim(), key.dim(), value.dim()} not in ({2}, {3}):
-            raise ValueError(f"query, key and value must all be batched (3-D) or all unbatched (2-D: (L, E)), got shapes {shapes}")
-        batched = query.dim() == 3
-        layout = ("(B, L, {})" if self.batch_first else "(L, B, {})") if batched else "(L, {})"
-        for name, x, E in (("query", query, self.embed_dim), ("key", key, self.kdim), ("value", value, self.vdim)):
-            if x.size(-1) != E:
-                raise ValueError(f"{name} has shape {tuple(x.shape)}, expected {layout.format(E)} with "
-                                 f"{'E = embed_dim' if name == 'query' else ('kdim' if name == 'key' else 'vdim')} = {E}")
-        weight = self.in_proj_weight if self._qkv_same_embed_dim else self.q_proj_weight
-        for name, x in (("query", query), ("key", key), ("value", value)):
-            if x.dtype != weight.dtype:
-                raise ValueError(f"{name} has dtype {x.dtype}, but the weights have dtype {weight.dtype}: convert it "
-                                 f"({name}.to({weight.dtype}))" + (f" or the module (module.to({x.dtype}))" if x.is_floating_point() else ""))
-        self_attention = query is key and key is value
-        if not batched:  # a batch of one, as torch.nn does
-            query, key, value = (x.unsqueeze(0) for x in (query, key, value))
-            if key_padding_mask is not None:
-                if not isinstance(key_padding_mask, Tensor) or key_padding_mask.dim() != 1:
-                    raise ValueError(f"key_padding_mask has shape {tuple(getattr(key_padding_mask, 'shape', ()))}, "
-                                     f"expected (S,) = ({key.size(1)},) for unbatched inputs")
-                key_padding_mask = key_padding_mask.unsqueeze(0)
-        elif not self.batch_first:
-            query, key, value = (x.transpose(0, 1) for x in (query, key, value))
-        if key.shape[:2] != value.shape[:2] or key.size(0) != query.size(0):
-            raise ValueError(f"key {tuple(key.shape)} and value {tuple(value.shape)} must share (B, S) and B with query")
-        B, L = query.size(0), query.size(1)
-        if self_attention and self._qkv_same_embed_dim:  # one matrix product for Q, K and V
-            qkv = F.linear(query, self.in_proj_weight, self.in_proj_bias).view(B, L, 3, self.num_heads, self.head_dim)
-            q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # (B, h, L, d_k) each
+# %% ../nbs/05_transformer.ipynb #4997d526
+@patch
+def _self_heads(self:MultiHeadAttention,
+               x:Tensor, # (B, L, E) batch-first input, the queries, keys and values
+              ) -> tuple[Tensor, Tensor, Tensor]:
+    "Self-attention's Q, K, V in one matrix product with in_proj_weight: (B, h, L, d_k) each."
+    B, L, _ = x.shape
+    qkv = F.linear(x, self.in_proj_weight, self.in_proj_bias)  # (B, L, 3E)
+    qkv = qkv.view(B, L, 3, self.num_heads, self.head_dim)
+    return qkv.permute(2, 0, 3, 1, 4).unbind(0)
+
+# %% ../nbs/05_transformer.ipynb #cb8e9c2f
+def _add_causal(mask:Tensor|None, # broadcastable to (B, h, L, S), float, or None
+                L:int, S:int, # query and key lengths
+                like:Tensor, # dtype and device
+               ) -> Tensor:
+    "mask + the causal mask as a float mask: -inf where j > i."
+    causal = torch.zeros(L, S, dtype=like.dtype, device=like.device).masked_fill(
+        torch.ones(L, S, dtype=torch.bool, device=like.device).triu(1), float("-inf"))
+    return causal if mask is None else mask + causal
+
+# %% ../nbs/05_transformer.ipynb #e8e335ae
+@patch
+def attend(self:MultiHeadAttention,
+           q:Tensor, # (B, h, L, d_k) queries
+           k:Tensor, # (B, h, S, d_k) keys
+           v:Tensor, # (B, h, S, d_k) values
+           mask:Tensor|None=None, # broadcastable to (B, h, L, S): float, added to the scores
+           is_causal:bool=False, # forbid j > i
+           need_weights:bool=True, # False: PyTorch's fused kernel (the weights are not returned)
+          ) -> tuple[Tensor, Tensor|None]:
+    "Concat(head_1..head_h) W_O: (B, L, E), and the weights (B, h, L, S) (None when fused)."
+    p = self.dropout if self.training else 0.0
+    if is_causal:  # as an additive mask, so that it combines with `mask`
+        mask = _add_causal(mask, q.size(-2), k.size(-2), q)
+    if not (need_weights or self.keep_weights):  # the same math, fused
+        o, w = _fused_attention(q, k, v, mask, p), None
+    else:  # the explicit path: returns the weights, zeros for fully masked rows
+        o, w = scaled_dot_product_attention(q, k, v, mask, False, p)
+        self.last_weights = w.detach()
+    B, _, L, _ = o.shape
+    o = o.transpose(1, 2).reshape(B, L, self.embed_dim)  # (B, L, h·d_k): Concat(head_1..head_h)
+    return self.out_proj(o), w  # (B, L, E): Concat(...) W_Oᵀ
+
+# %% ../nbs/05_transformer.ipynb #757c517c
+#| code-fold: true
+def _fused_attention(q:Tensor, k:Tensor, v:Tensor, mask:Tensor|None, p:float) -> Tensor:
+    "F.scaled_dot_product_attention; a fully masked row: softmax over zeros, then a zero context."
+    if mask is None:
+        return F.scaled_dot_product_attention(q, k, v, None, p)
+    dead = torch.isneginf(mask).all(-1, keepdim=True)  # (B, h|1, L|1, 1), no branch on the data
+    o = F.scaled_dot_product_attention(q, k, v, mask.masked_fill(dead, 0.0), p)
+    return o.masked_fill(dead, 0.0)
+
+# %% ../nbs/05_transformer.ipynb #9e9ee77a
+#| code-fold: true
+def _to_additive(mask:Tensor, dtype:torch.dtype) -> Tensor:
+    "A bool mask (True = not allowed) as 0 / -inf; a float mask in `dtype`."
+    if mask.dtype != torch.bool:
+        return mask.to(dtype)
+    return torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(mask, float("-inf"))
+
+# %% ../nbs/05_transformer.ipynb #a2fd78c2
+#| code-fold: true
+@patch
+def merge_masks(self:MultiHeadAttention,
+                B:int, L:int, S:int, # batch, query and key lengths
+                key_padding_mask:Tensor|None, # (B, S): bool True = padding, or float added
+                attn_mask:Tensor|None, # (L, S) or (B·h, L, S): bool True = not allowed, or float
+                dtype:torch.dtype=torch.float32, # dtype of the float mask
+               ) -> Tensor|None:
+    "One additive float mask (B, h or 1, L or 1, S), -inf where attention is not allowed."
+    _check_float_or_bool("key_padding_mask", key_padding_mask)
+    _check_float_or_bool("attn_mask", attn_mask)
+    mask = None
+    if key_padding_mask is not None:
+        if tuple(key_padding_mask.shape) != (B, S):
+            raise ValueError(f"key_padding_mask has shape {tuple(key_padding_mask.shape)}, "
+                             f"expected (B, S) = {(B, S)}")
+        mask = _to_additive(key_padding_mask, dtype).view(B, 1, 1, S)
+    if attn_mask is not None:
+        if attn_mask.dim() == 2 and tuple(attn_mask.shape) == (L, S):
+            am = attn_mask.view(1, 1, L, S)
+        elif attn_mask.dim() == 3 and tuple(attn_mask.shape) == (B * self.num_heads, L, S):
+            am = attn_mask.view(B, self.num_heads, L, S)
         else:
-            q, k, v = self.heads(query, 0), self.heads(key, 1), self.heads(value, 2)  # (B, h, L|S, d_k)
-        if self.bias_k is not None or self.add_zero_attn:
-            k, v, key_padding_mask, attn_mask = self._extra_keys(k, v, key_padding_mask, attn_mask)
-        mask = self.merge_masks(B, L, k.size(2), key_padding_mask, attn_mask, query.dtype)
-        out, w = self.attend(q, k, v, mask, is_causal, need_weights)  # (B, L, E), (B, h, L, S) or None
-        if not batched:
-            out, w = out.squeeze(0), None if w is None else w.squeeze(0)  # (L, E), (h, L, S)
-        elif not self.batch_first:
-            out = out.transpose(0, 1).contiguous()  # (L, B, E), laid out as torch.nn's (a Dropout after it draws the same mask)
-        if not need_weights:
-            return out, None
-        return out, (w.mean(-3) if average_attn_weights else w)
+            raise ValueError(f"attn_mask has shape {tuple(attn_mask.shape)}, "
+                             f"expected (L, S) = {(L, S)} "
+                             f"or (B·num_heads, L, S) = {(B * self.num_heads, L, S)}")
+        am = _to_additive(am, dtype)
+        mask = am if mask is None else mask + am
+    return mask
+
+# %% ../nbs/05_transformer.ipynb #d793df76
+#| code-fold: true
+@patch
+def _extra_keys(self:MultiHeadAttention, k:Tensor, v:Tensor, key_padding_mask:Tensor|None,
+                attn_mask:Tensor|None):
+    "bias_k/bias_v, then zeros: one more key and value that every query may attend to."
+    B, h, _, d = k.shape
+    pad = lambda m: None if m is None else F.pad(m, (0, 1))  # the new key is allowed: False / 0
+    if self.bias_k is not None:
+        k = torch.cat([k, self.bias_k.view(1, h, 1, d).expand(B, -1, -1, -1)], 2)
+        v = torch.cat([v, self.bias_v.view(1, h, 1, d).expand(B, -1, -1, -1)], 2)
+        key_padding_mask, attn_mask = pad(key_padding_mask), pad(attn_mask)
+    if self.add_zero_attn:
+        k, v = F.pad(k, (0, 0, 0, 1)), F.pad(v, (0, 0, 0, 1))
+        key_padding_mask, attn_mask = pad(key_padding_mask), pad(attn_mask)
+    return k, v, key_padding_mask, attn_mask
+
+# %% ../nbs/05_transformer.ipynb #2479f415
+#| code-fold: true
+@patch
+def _check_inputs(self:MultiHeadAttention, query:Tensor, key:Tensor, value:Tensor) -> bool:
+    "Raise a ValueError on wrong dims, widths or dtypes; whether the inputs are batched."
+    qkv = (query, key, value)
+    shapes = tuple(tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__ for x in qkv)
+    if not all(isinstance(x, Tensor) for x in qkv) or {x.dim() for x in qkv} not in ({2}, {3}):
+        raise ValueError(f"query, key and value must all be batched (3-D) or all unbatched "
+                         f"(2-D: (L, E)), got shapes {shapes}")
+    batched = query.dim() == 3
+    layout = ("(B, L, {})" if self.batch_first else "(L, B, {})") if batched else "(L, {})"
+    for name, x, E, what in (("query", query, self.embed_dim, "E = embed_dim"),
+                             ("key", key, self.kdim, "kdim"), ("value", value, self.vdim, "vdim")):
+        if x.size(-1) != E:
+            raise ValueError(f"{name} has shape {tuple(x.shape)}, expected {layout.format(E)} with "
+                             f"{what} = {E}")
+    weight = self.in_proj_weight if self._qkv_same_embed_dim else self.q_proj_weight
+    for name, x in (("query", query), ("key", key), ("value", value)):
+        if x.dtype != weight.dtype:
+            also = f" or the module (module.to({x.dtype}))" if x.is_floating_point() else ""
+            raise ValueError(f"{name} has dtype {x.dtype}, but the weights have dtype "
+                             f"{weight.dtype}: convert it ({name}.to({weight.dtype})){also}")
+    return batched
+
+# %% ../nbs/05_transformer.ipynb #111f4846
+#| code-fold: true
+@patch
+def _batch_first(self:MultiHeadAttention, query:Tensor, key:Tensor, value:Tensor,
+                 key_padding_mask:Tensor|None, batched:bool):
+    "query (B, L, E), key and value (B, S, ·), key_padding_mask (B, S) or None."
+    if not batched:  # a batch of one, as torch.nn does
+        query, key, value = (x.unsqueeze(0) for x in (query, key, value))
+        if key_padding_mask is not None:
+            if not isinstance(key_padding_mask, Tensor) or key_padding_mask.dim() != 1:
+                raise ValueError(f"key_padding_mask has shape "
+                                 f"{tuple(getattr(key_padding_mask, 'shape', ()))}, "
+                                 f"expected (S,) = ({key.size(1)},) for unbatched inputs")
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    elif not self.batch_first:
+        query, key, value = (x.transpose(0, 1) for x in (query, key, value))
+    if key.shape[:2] != value.shape[:2] or key.size(0) != query.size(0):
+        raise ValueError(f"key {tuple(key.shape)} and value {tuple(value.shape)} must share (B, S) "
+                         f"and B with query")
+    return query, key, value, key_padding_mask
+
+# %% ../nbs/05_transformer.ipynb #4060d979
+#| code-fold: true
+@patch
+def _batch_back(self:MultiHeadAttention, out:Tensor, w:Tensor|None, batched:bool):
+    "out (B, L, E) back to the inputs' layout; w (B, h, L, S) without B when unbatched."
+    if not batched:
+        return out.squeeze(0), None if w is None else w.squeeze(0)  # (L, E), (h, L, S)
+    if not self.batch_first:  # (L, B, E) laid out as torch.nn's (a Dropout draws the same mask)
+        return out.transpose(0, 1).contiguous(), w
+    return out, w
+
+# %% ../nbs/05_transformer.ipynb #84c93cb6
+@patch
+def forward(self:MultiHeadAttention,
+            query:Tensor, # (L, B, E), or (B, L, E) with batch_first, or unbatched (L, E)
+            key:Tensor, # (S, B, kdim), or (B, S, kdim), or (S, kdim)
+            value:Tensor, # (S, B, vdim), or (B, S, vdim), or (S, vdim)
+            key_padding_mask:Tensor|None=None, # (B, S) (unbatched: (S,)): bool True = padding
+            need_weights:bool=True, # also return the weights
+            attn_mask:Tensor|None=None, # (L, S) or (B·h, L, S): bool True = not allowed, or float
+            average_attn_weights:bool=True, # weights averaged over heads (B, L, S), or (B, h, L, S)
+            is_causal:bool=False, # apply the causal mask (in addition to attn_mask)
+           ) -> tuple[Tensor, Tensor|None]:
+    "Concat(head_1, ..., head_h) W_O, head_i = Attention(Q W_Qi, K W_Ki, V W_Vi): output, weights."
+    batched = self._check_inputs(query, key, value)
+    self_attention = query is key and key is value
+    query, key, value, key_padding_mask = self._batch_first(query, key, value, key_padding_mask,
+                                                            batched)
+    B, L = query.size(0), query.size(1)
+    if self_attention and self._qkv_same_embed_dim:  # one matrix product for Q, K and V
+        q, k, v = self._self_heads(query)
+    else:
+        q, k, v = self.heads(query, 0), self.heads(key, 1), self.heads(value, 2)  # (B, h, L|S, d_k)
+    if self.bias_k is not None or self.add_zero_attn:
+        k, v, key_padding_mask, attn_mask = self._extra_keys(k, v, key_padding_mask, attn_mask)
+    mask = self.merge_masks(B, L, k.size(2), key_padding_mask, attn_mask, query.dtype)
+    out, w = self.attend(q, k, v, mask, is_causal, need_weights)  # (B, L, E), (B, h, L, S) or None
+    out, w = self._batch_back(out, w, batched)
+    if not need_weights:
+        return out, None
+    return out, (w.mean(-3) if average_attn_weights else w)
 
 # %% ../nbs/05_transformer.ipynb #a4b159f5
 def sinusoidal_encoding(max_len:int, # number of positions
@@ -278,16 +409,17 @@ def sinusoidal_encoding(max_len:int, # number of positions
                         base:float=10000.0, # the wavelength base
                         dtype:torch.dtype=torch.float32, # dtype of the result (computed in float64)
                        ) -> Tensor:
-    "PE[pos, 2i] = sin(pos / base^(2i/d)), PE[pos, 2i+1] = cos(pos / base^(2i/d)): (max_len, d_model)."
+    "PE[pos, 2i] = sin(pos / base^(2i/d)), PE[pos, 2i+1] = cos(pos / base^(2i/d)): (max_len, d)."
     if max_len < 1 or d_model < 1:
         raise ValueError(f"max_len and d_model must be >= 1, got {max_len}, {d_model}")
     pos = torch.arange(max_len, dtype=torch.float64).unsqueeze(1)  # (L, 1)
-    omega = base ** (-torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)  # (ceil(d/2),): ω_i
+    omega = base ** (-torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)  # (⌈d/2⌉,): ω_i
     pe = torch.zeros(max_len, d_model, dtype=torch.float64)
     pe[:, 0::2] = torch.sin(pos * omega)
     pe[:, 1::2] = torch.cos(pos * omega)[:, :d_model // 2]
     return pe.to(dtype)
 
+# %% ../nbs/05_transformer.ipynb #39c5fb56
 class PositionalEncoding(nn.Module):
     "Adds the sinusoidal encoding to (B, L, D) embeddings, then dropout."
     def __init__(self,
@@ -296,7 +428,7 @@ class PositionalEncoding(nn.Module):
                  dropout:float=0.0, # dropout after adding
                 ):
         super().__init__()
-        self.register_buffer("pe", sinusoidal_encoding(max_len, d_model), persistent=False)  # (max_len, D)
+        self.register_buffer("pe", sinusoidal_encoding(max_len, d_model), persistent=False)
         self.dropout = nn.Dropout(dropout)
 
     def forward(self,
@@ -308,10 +440,12 @@ class PositionalEncoding(nn.Module):
         if x.dim() != 3 or x.size(-1) != self.pe.size(1):
             raise ValueError(f"x has shape {tuple(x.shape)}, expected (B, L, {self.pe.size(1)})")
         if offset + x.size(1) > self.pe.size(0):
-            raise ValueError(f"positions up to {offset + x.size(1)} exceed max_len={self.pe.size(0)}")
+            raise ValueError(f"positions up to {offset + x.size(1)} exceed "
+                             f"max_len={self.pe.size(0)}")
         return self.dropout(x + self.pe[offset:offset + x.size(1)].to(x.dtype))
 
 # %% ../nbs/05_transformer.ipynb #5b93b6ab
+#| code-fold: true
 def _activation(activation:str|Any):
     if callable(activation):
         return activation
@@ -319,14 +453,25 @@ def _activation(activation:str|Any):
         raise ValueError(f"activation={activation!r}, expected 'relu', 'gelu' or a callable")
     return F.relu if activation == "relu" else F.gelu
 
+# %% ../nbs/05_transformer.ipynb #411849ae
+def _residual(x:Tensor, # (B, L, D) the block's input
+              f:Any, # the sub-layer: self-attention, cross-attention or the FFN
+              norm:nn.Module, # its LayerNorm
+              norm_first:bool, # pre-norm x + f(LN(x)), else post-norm LN(x + f(x))
+             ) -> Tensor:
+    "One residual block with LayerNorm: same shape as x."
+    return x + f(norm(x)) if norm_first else norm(x + f(x))
+
+# %% ../nbs/05_transformer.ipynb #f3f9a75c
 class TransformerEncoderLayer(nn.Module):
-    "Self-attention and a position-wise FFN, each in a residual block with LayerNorm; the arguments and state_dict of `torch.nn.TransformerEncoderLayer`."
+    ("Self-attention and a position-wise FFN, each in a residual block with LayerNorm; the "
+     "arguments and state_dict of `torch.nn.TransformerEncoderLayer`.")
     def __init__(self,
                  d_model:int, # model width
                  nhead:int, # number of heads h
                  dim_feedforward:int=2048, # d_ff, the FFN's hidden width
-                 dropout:float=0.1, # dropout on sub-layer outputs, FFN hidden units and attention weights
-                 activation:str|Any=F.relu, # "relu", "gelu" or a callable (torch.nn's default: F.relu)
+                 dropout:float=0.1, # dropout on sub-layer outputs, FFN hidden units and weights
+                 activation:str|Any=F.relu, # "relu", "gelu" or a callable (torch.nn's: F.relu)
                  layer_norm_eps:float=1e-5, # LayerNorm's epsilon
                  batch_first:bool=False, # (B, L, D) inputs instead of (L, B, D)
                  norm_first:bool=False, # pre-norm x + f(LN(x)) instead of post-norm LN(x + f(x))
@@ -335,14 +480,16 @@ class TransformerEncoderLayer(nn.Module):
                  dtype=None, # their dtype
                 ):
         super().__init__()
-        check_size("d_model", d_model); check_size("nhead", nhead); check_size("dim_feedforward", dim_feedforward)
+        check_size("d_model", d_model); check_size("nhead", nhead)
+        check_size("dim_feedforward", dim_feedforward)
         fk = dict(device=device, dtype=dtype)
-        self.self_attn = MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **fk)
+        self.self_attn = MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                            batch_first=batch_first, **fk)
         self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **fk)
         self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **fk)
         self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk)
         self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk)
-        self.dropout, self.dropout1, self.dropout2 = nn.Dropout(dropout), nn.Dropout(dropout), nn.Dropout(dropout)
+        self.dropout, self.dropout1, self.dropout2 = (nn.Dropout(dropout) for _ in range(3))
         self.activation, self.norm_first = _activation(activation), norm_first
 
     def _sa(self, x, mask, kpm, is_causal):
@@ -353,28 +500,25 @@ class TransformerEncoderLayer(nn.Module):
 
     def forward(self,
                 src:Tensor, # (S, B, D), or (B, S, D) with batch_first
-                src_mask:Tensor|None=None, # (S, S) or (B·h, S, S) attention mask (torch.nn convention)
+                src_mask:Tensor|None=None, # (S, S) or (B·h, S, S) attention mask (torch.nn's)
                 src_key_padding_mask:Tensor|None=None, # (B, S): True at padding
                 is_causal:bool=False, # causal self-attention
                ) -> Tensor:
         "One encoder layer: same shape as `src`."
-        x = src
-        if self.norm_first:
-            x = x + self._sa(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
-            x = x + self._ff(self.norm2(x))
-        else:
-            x = self.norm1(x + self._sa(x, src_mask, src_key_padding_mask, is_causal))
-            x = self.norm2(x + self._ff(x))
-        return x
+        sa = lambda h: self._sa(h, src_mask, src_key_padding_mask, is_causal)
+        x = _residual(src, sa, self.norm1, self.norm_first)
+        return _residual(x, self._ff, self.norm2, self.norm_first)
 
+# %% ../nbs/05_transformer.ipynb #0fbd772e
 class TransformerDecoderLayer(nn.Module):
-    "Masked self-attention, cross-attention over the encoder's outputs and an FFN; the arguments and state_dict of `torch.nn.TransformerDecoderLayer`, plus a cached `step`."
+    ("Masked self-attention, cross-attention over the encoder's outputs and an FFN; the arguments "
+     "and state_dict of `torch.nn.TransformerDecoderLayer`, plus a cached `step`.")
     def __init__(self,
                  d_model:int, # model width
                  nhead:int, # number of heads h
                  dim_feedforward:int=2048, # d_ff
                  dropout:float=0.1, # dropout
-                 activation:str|Any=F.relu, # "relu", "gelu" or a callable (torch.nn's default: F.relu)
+                 activation:str|Any=F.relu, # "relu", "gelu" or a callable (torch.nn's: F.relu)
                  layer_norm_eps:float=1e-5, # LayerNorm's epsilon
                  batch_first:bool=False, # (B, T, D) inputs instead of (T, B, D)
                  norm_first:bool=False, # pre-norm instead of post-norm
@@ -383,25 +527,19 @@ class TransformerDecoderLayer(nn.Module):
                  dtype=None, # their dtype
                 ):
         super().__init__()
-        check_size("d_model", d_model); check_size("nhead", nhead); check_size("dim_feedforward", dim_feedforward)
+        check_size("d_model", d_model); check_size("nhead", nhead)
+        check_size("dim_feedforward", dim_feedforward)
         fk = dict(device=device, dtype=dtype)
-        self.self_attn = MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **fk)
-        self.multihead_attn = MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **fk)
+        mha = lambda: MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                         batch_first=batch_first, **fk)
+        self.self_attn, self.multihead_attn = mha(), mha()
         self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **fk)
         self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **fk)
-        self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk) for _ in range(3))
+        self.norm1, self.norm2, self.norm3 = (
+            nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk) for _ in range(3))
         self.dropout = nn.Dropout(dropout)
-        self.dropout1, self.dropout2, self.dropout3 = nn.Dropout(dropout), nn.Dropout(dropout), nn.Dropout(dropout)
+        self.dropout1, self.dropout2, self.dropout3 = (nn.Dropout(dropout) for _ in range(3))
         self.activation, self.norm_first = _activation(activation), norm_first
-
-    def _sa(self, x, mask, kpm, is_causal):
-        return self.dropout1(self.self_attn(x, x, x, kpm, False, mask, is_causal=is_causal)[0])
-
-    def _ca(self, x, mem, mask, kpm, is_causal):  # queries from the decoder, keys and values from every encoder position
-        return self.dropout2(self.multihead_attn(x, mem, mem, kpm, False, mask, is_causal=is_causal)[0])
-
-    def _ff(self, x):
-        return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
     def forward(self,
                 tgt:Tensor, # (T, B, D), or (B, T, D) with batch_first
@@ -414,64 +552,81 @@ class TransformerDecoderLayer(nn.Module):
                 memory_is_causal:bool=False, # causal cross-attention
                ) -> Tensor:
         "One decoder layer: same shape as `tgt`."
-        x = tgt
-        if self.norm_first:
-            x = x + self._sa(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
-            x = x + self._ca(self.norm2(x), memory, memory_mask, memory_key_padding_mask, memory_is_causal)
-            x = x + self._ff(self.norm3(x))
-        else:
-            x = self.norm1(x + self._sa(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
-            x = self.norm2(x + self._ca(x, memory, memory_mask, memory_key_padding_mask, memory_is_causal))
-            x = self.norm3(x + self._ff(x))
-        return x
+        sa = lambda h: self._sa(h, tgt_mask, tgt_key_padding_mask, tgt_is_causal)
+        ca = lambda h: self._ca(h, memory, memory_mask, memory_key_padding_mask, memory_is_causal)
+        return self._blocks(tgt, sa, ca)
 
-    def step(self,
-             x:Tensor, # (B, 1, D) the newest position (batch-first)
-             cache:tuple[Tensor, Tensor], # self-attention keys and values of the earlier positions, (B, h, t, d_k) each
-             memory_kv:tuple[Tensor, Tensor], # cross-attention keys and values of the encoder outputs, (B, h, S, d_k) each
-             memory_mask:Tensor|None=None, # additive float mask broadcastable to (B, h, 1, S)
-            ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        "Incremental decoding: the output at the new position (B, 1, D) and the cache grown by one position."
-        for name, attn in (("self_attn", self.self_attn), ("multihead_attn", self.multihead_attn)):
-            for arg in ("add_bias_kv", "add_zero_attn"):
-                if (attn.bias_k is not None) if arg == "add_bias_kv" else attn.add_zero_attn:
-                    raise NotImplementedError(f"step: the key/value cache does not implement {arg}=True ({name}); use forward")
-        def sa(h):
-            a = self.self_attn
-            if a._qkv_same_embed_dim:  # one matrix product for Q, K and V of the new position
-                q, k, v = F.linear(h, a.in_proj_weight, a.in_proj_bias).view(h.size(0), 1, 3, a.num_heads, a.head_dim).permute(2, 0, 3, 1, 4)
-            else:
-                q, k, v = (a.heads(h, i) for i in range(3))  # (B, h, 1, d_k)
-            K, V = torch.cat([cache[0], k], 2), torch.cat([cache[1], v], 2)  # (B, h, t+1, d_k): no mask needed, no future yet
-            return self.dropout1(self.self_attn.attend(q, K, V, need_weights=False)[0]), (K, V)
-        def ca(h):
-            return self.dropout2(self.multihead_attn.attend(self.multihead_attn.heads(h, 0), *memory_kv, memory_mask, need_weights=False)[0])
-        if self.norm_first:
-            a, cache = sa(self.norm1(x)); x = x + a
-            x = x + ca(self.norm2(x))
-            x = x + self._ff(self.norm3(x))
-        else:
-            a, cache = sa(x); x = self.norm1(x + a)
-            x = self.norm2(x + ca(x))
-            x = self.norm3(x + self._ff(x))
-        return x, cache
+# %% ../nbs/05_transformer.ipynb #1f1b9644
+@patch
+def _sa(self:TransformerDecoderLayer, x, mask, kpm, is_causal):
+    return self.dropout1(self.self_attn(x, x, x, kpm, False, mask, is_causal=is_causal)[0])
+
+@patch
+def _ca(self:TransformerDecoderLayer, x, mem, mask, kpm, is_causal):
+    return self.dropout2(self.multihead_attn(x, mem, mem, kpm, False, mask, is_causal=is_causal)[0])
+
+@patch
+def _ff(self:TransformerDecoderLayer, x):
+    return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+# %% ../nbs/05_transformer.ipynb #8df27718
+@patch
+def _blocks(self:TransformerDecoderLayer, x:Tensor, sa:Any, ca:Any) -> Tensor:
+    "The three residual blocks: self-attention `sa`, cross-attention `ca`, the FFN."
+    x = _residual(x, sa, self.norm1, self.norm_first)
+    x = _residual(x, ca, self.norm2, self.norm_first)
+    return _residual(x, self._ff, self.norm3, self.norm_first)
+
+# %% ../nbs/05_transformer.ipynb #e3c80aa6
+#| code-fold: true
+@patch
+def _check_step(self:TransformerDecoderLayer) -> None:
+    for name, attn in (("self_attn", self.self_attn), ("multihead_attn", self.multihead_attn)):
+        for arg in ("add_bias_kv", "add_zero_attn"):
+            if (attn.bias_k is not None) if arg == "add_bias_kv" else attn.add_zero_attn:
+                raise NotImplementedError(f"step: the key/value cache does not implement "
+                                          f"{arg}=True ({name}); use forward")
+
+# %% ../nbs/05_transformer.ipynb #ed4e16b3
+@patch
+def step(self:TransformerDecoderLayer,
+         x:Tensor, # (B, 1, D) the newest position (batch-first)
+         cache:tuple[Tensor, Tensor], # self-attention keys and values so far, (B, h, t, d_k) each
+         memory_kv:tuple[Tensor, Tensor], # cross-attention keys and values, (B, h, S, d_k) each
+         memory_mask:Tensor|None=None, # additive float mask broadcastable to (B, h, 1, S)
+        ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    "Incremental decoding: the output at the new position (B, 1, D) and the cache grown by one."
+    self._check_step()
+    a, m, grown = self.self_attn, self.multihead_attn, []
+    def sa(h):
+        q, k, v = a._self_heads(h) if a._qkv_same_embed_dim else (a.heads(h, i) for i in range(3))
+        K, V = torch.cat([cache[0], k], 2), torch.cat([cache[1], v], 2)  # (B, h, t+1, d_k)
+        grown.append((K, V))
+        return self.dropout1(a.attend(q, K, V, need_weights=False)[0])
+    def ca(h):
+        o, _ = m.attend(m.heads(h, 0), *memory_kv, memory_mask, need_weights=False)
+        return self.dropout2(o)
+    return self._blocks(x, sa, ca), grown[0]
 
 # %% ../nbs/05_transformer.ipynb #da19cec2
 def causal_mask(T:int, # target length
                 device:torch.device|str|None=None, # where
                ) -> Tensor:
-    "(T, T) bool, True above the diagonal: position i may not attend to j > i (torch.nn's convention)."
+    "(T, T) bool, True above the diagonal: i may not attend to j > i (torch.nn's convention)."
     check_size("T", T, minimum=0)
     return torch.ones(T, T, dtype=torch.bool, device=device).triu(1)
 
+# %% ../nbs/05_transformer.ipynb #c02d8015
 def token_embedding(vocab_size:int, # number of tokens
                     d_model:int, # width
-                    pad_id:int|None=PAD_ID, # its row is zero and gets no gradient (None: no padding row)
+                    pad_id:int|None=PAD_ID, # its row is zero, without gradient (None: no such row)
                    ) -> nn.Embedding:
-    "nn.Embedding with weights drawn from N(0, 1/d_model), so that √d_model·E(y) has unit-variance coordinates, like the positional encoding."
+    ("nn.Embedding with weights drawn from N(0, 1/d_model), so that √d_model·E(y) has "
+     "unit-variance coordinates, like the positional encoding.")
     check_size("vocab_size", vocab_size); check_size("d_model", d_model)
     if pad_id is not None and not (isinstance(pad_id, int) and 0 <= pad_id < vocab_size):
-        raise ValueError(f"pad_id={pad_id!r} is outside the vocabulary (expected an int in [0, {vocab_size}) or None)")
+        raise ValueError(f"pad_id={pad_id!r} is outside the vocabulary "
+                         f"(expected an int in [0, {vocab_size}) or None)")
     embed = nn.Embedding(vocab_size, d_model, padding_idx=pad_id)
     nn.init.normal_(embed.weight, mean=0.0, std=d_model ** -0.5)
     if pad_id is not None:
@@ -479,8 +634,15 @@ def token_embedding(vocab_size:int, # number of tokens
             embed.weight[pad_id].zero_()
     return embed
 
+# %% ../nbs/05_transformer.ipynb #2a9c4380
+#| code-fold: true
+def _check_sizes(**sizes:int) -> None:
+    for name, v in sizes.items():
+        check_size(name, v)
+
+# %% ../nbs/05_transformer.ipynb #0fe43e52
 class TransformerEncoder(Encoder):
-    "Token embedding × √d_model + positional encoding, then N encoder layers; returns every position."
+    "Token embedding × √d_model + positional encoding, then N encoder layers: every position."
     def __init__(self,
                  vocab_size:int, # source vocabulary size
                  d_model:int=512, # width
@@ -493,14 +655,14 @@ class TransformerEncoder(Encoder):
                  pad_id:int=PAD_ID, # padding id
                 ):
         super().__init__()
-        for name, v in (("vocab_size", vocab_size), ("d_model", d_model), ("nhead", nhead), ("num_layers", num_layers),
-                        ("dim_feedforward", dim_feedforward), ("max_len", max_len)):
-            check_size(name, v)
+        _check_sizes(vocab_size=vocab_size, d_model=d_model, nhead=nhead, num_layers=num_layers,
+                     dim_feedforward=dim_feedforward, max_len=max_len)
         self.d_model = d_model
-        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see token_embedding
+        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model)
         self.pos = PositionalEncoding(d_model, max_len, dropout)
-        self.layers = nn.ModuleList(TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
-                                                            norm_first=norm_first) for _ in range(num_layers))
+        self.layers = nn.ModuleList(
+            TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
+                                    norm_first=norm_first) for _ in range(num_layers))
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
 
     def forward(self,
@@ -515,16 +677,19 @@ class TransformerEncoder(Encoder):
             x = layer(x, src_key_padding_mask=kpm)
         return EncoderOutput(self.norm(x), None, src_mask)
 
+# %% ../nbs/05_transformer.ipynb #60965c89
 class TransformerState(NamedTuple):
-    "The decoder's state: per layer, the cached self-attention keys/values and the cross-attention keys/values."
+    "The decoder's state: per layer, the self-attention cache and the cross-attention keys/values."
     keys: tuple # per layer (B, h, t, d_k): self-attention keys of positions 0..t-1
     values: tuple # per layer (B, h, t, d_k)
     memory_keys: tuple # per layer (B, h, S, d_k): W_K of every encoder output, computed once
     memory_values: tuple # per layer (B, h, S, d_k)
     memory_mask: Tensor|None # (B, 1, 1, S) additive mask, -inf at source padding
 
+# %% ../nbs/05_transformer.ipynb #ee53118d
 class TransformerDecoder(Decoder):
-    "Embedding + positional encoding, N decoder layers, a final projection to the vocabulary; teacher-forced `forward` and cached `step`."
+    ("Embedding + positional encoding, N decoder layers, a final projection to the vocabulary; "
+     "teacher-forced `forward` and cached `step`.")
     def __init__(self,
                  vocab_size:int, # target vocabulary size
                  d_model:int=512, # width
@@ -537,52 +702,62 @@ class TransformerDecoder(Decoder):
                  pad_id:int=PAD_ID, # padding id
                 ):
         super().__init__()
-        for name, v in (("vocab_size", vocab_size), ("d_model", d_model), ("nhead", nhead), ("num_layers", num_layers),
-                        ("dim_feedforward", dim_feedforward), ("max_len", max_len)):
-            check_size(name, v)
+        _check_sizes(vocab_size=vocab_size, d_model=d_model, nhead=nhead, num_layers=num_layers,
+                     dim_feedforward=dim_feedforward, max_len=max_len)
         self.d_model, self.nhead = d_model, nhead
-        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model): see token_embedding
+        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model)
         self.pos = PositionalEncoding(d_model, max_len, dropout)
-        self.layers = nn.ModuleList(TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
-                                                            norm_first=norm_first) for _ in range(num_layers))
+        self.layers = nn.ModuleList(
+            TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
+                                    norm_first=norm_first) for _ in range(num_layers))
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
         self.out = nn.Linear(d_model, vocab_size)  # W_out: y_t = softmax(W_out s_t + b_out)
 
-    def init_state(self, enc:EncoderOutput) -> TransformerState:
-        "Empty self-attention caches; cross-attention keys and values of every encoder position."
-        B, S, _ = enc.outputs.shape
-        empty = enc.outputs.new_zeros(B, self.nhead, 0, self.d_model // self.nhead)
-        # (B, h, S, d_k) each, contiguous: they are read at every step
-        mk = tuple(l.multihead_attn.heads(enc.outputs, 1).contiguous() for l in self.layers)
-        mv = tuple(l.multihead_attn.heads(enc.outputs, 2).contiguous() for l in self.layers)
-        mask = None if enc.mask is None else \
-            torch.zeros(B, 1, 1, S, dtype=enc.outputs.dtype, device=enc.outputs.device).masked_fill(~enc.mask.view(B, 1, 1, S), float("-inf"))
-        n = len(self.layers)
-        return TransformerState((empty,) * n, (empty,) * n, mk, mv, mask)
-
-    def forward(self, tgt_in:Tensor, state:TransformerState, enc:EncoderOutput) -> tuple[Tensor, TransformerState]:
+    def forward(self, tgt_in:Tensor, state:TransformerState, enc:EncoderOutput
+               ) -> tuple[Tensor, TransformerState]:
         "Teacher forcing, all positions at once with the causal mask: logits (B, T, |V|)."
         check_tokens("tgt_in", tgt_in, self.embed.num_embeddings)
         T = tgt_in.size(1)
         x = self.pos(self.embed(tgt_in) * math.sqrt(self.d_model))  # (B, T, D)
         kpm = None if enc.mask is None else ~enc.mask
         for layer in self.layers:
-            x = layer(x, enc.outputs, tgt_mask=causal_mask(T, x.device), memory_key_padding_mask=kpm)
+            x = layer(x, enc.outputs, tgt_mask=causal_mask(T, x.device),
+                      memory_key_padding_mask=kpm)
         return self.out(self.norm(x)), state  # (B, T, |V|)
 
-    def step(self, y_prev:Tensor, state:TransformerState, enc:EncoderOutput) -> tuple[Tensor, TransformerState]:
+    def step(self, y_prev:Tensor, state:TransformerState, enc:EncoderOutput
+            ) -> tuple[Tensor, TransformerState]:
         "One position with the key/value cache: logits (B, |V|), the cache grown by one."
         t = state.keys[0].size(2) if state.keys else 0
-        x = self.pos(self.embed(y_prev).unsqueeze(1) * math.sqrt(self.d_model), offset=t)  # (B, 1, D)
+        x = self.embed(y_prev).unsqueeze(1) * math.sqrt(self.d_model)  # (B, 1, D)
+        x = self.pos(x, offset=t)
         keys, values = [], []
         for i, layer in enumerate(self.layers):
-            x, (K, V) = layer.step(x, (state.keys[i], state.values[i]), (state.memory_keys[i], state.memory_values[i]), state.memory_mask)
+            memory_kv = (state.memory_keys[i], state.memory_values[i])
+            cache = (state.keys[i], state.values[i])
+            x, (K, V) = layer.step(x, cache, memory_kv, state.memory_mask)
             keys.append(K); values.append(V)
         logits = self.out(self.norm(x)).squeeze(1)  # (B, |V|)
         return logits, state._replace(keys=tuple(keys), values=tuple(values))
 
+# %% ../nbs/05_transformer.ipynb #52776c50
+@patch
+def init_state(self:TransformerDecoder, enc:EncoderOutput) -> TransformerState:
+    "Empty self-attention caches; cross-attention keys and values of every encoder position."
+    B, S, _ = enc.outputs.shape
+    empty = enc.outputs.new_zeros(B, self.nhead, 0, self.d_model // self.nhead)
+    # (B, h, S, d_k) each, contiguous: they are read at every step
+    mk = tuple(l.multihead_attn.heads(enc.outputs, 1).contiguous() for l in self.layers)
+    mv = tuple(l.multihead_attn.heads(enc.outputs, 2).contiguous() for l in self.layers)
+    mask = None if enc.mask is None else \
+        torch.zeros(B, 1, 1, S, dtype=enc.outputs.dtype, device=enc.outputs.device).masked_fill(
+            ~enc.mask.view(B, 1, 1, S), float("-inf"))
+    n = len(self.layers)
+    return TransformerState((empty,) * n, (empty,) * n, mk, mv, mask)
+
+# %% ../nbs/05_transformer.ipynb #31e1bd2c
 class Transformer(EncoderDecoder):
-    "The Transformer encoder-decoder (Vaswani et al. 2017) with the course's Encoder/Decoder interface."
+    "The Transformer encoder-decoder (Vaswani et al. 2017), with the Encoder/Decoder interface."
     def __init__(self,
                  src_vocab:int, # source vocabulary size
                  tgt_vocab:int, # target vocabulary size
@@ -595,15 +770,17 @@ class Transformer(EncoderDecoder):
                  norm_first:bool=False, # pre-norm
                  max_len:int=512, # longest sequence
                 ):
-        for name, v in (("src_vocab", src_vocab), ("tgt_vocab", tgt_vocab), ("d_model", d_model), ("nhead", nhead),
-                        ("num_encoder_layers", num_encoder_layers), ("num_decoder_layers", num_decoder_layers),
-                        ("dim_feedforward", dim_feedforward), ("max_len", max_len)):
-            check_size(name, v)
+        _check_sizes(src_vocab=src_vocab, tgt_vocab=tgt_vocab, d_model=d_model, nhead=nhead,
+                     num_encoder_layers=num_encoder_layers, num_decoder_layers=num_decoder_layers,
+                     dim_feedforward=dim_feedforward, max_len=max_len)
         if d_model % nhead:
             raise ValueError(f"d_model={d_model} is not divisible by nhead={nhead}")
-        super().__init__(TransformerEncoder(src_vocab, d_model, nhead, num_encoder_layers, dim_feedforward, dropout, norm_first, max_len),
-                         TransformerDecoder(tgt_vocab, d_model, nhead, num_decoder_layers, dim_feedforward, dropout, norm_first, max_len))
-        for name, p in self.named_parameters():  # Xavier on matrices, as in the reference implementation
+        enc = TransformerEncoder(src_vocab, d_model, nhead, num_encoder_layers, dim_feedforward,
+                                 dropout, norm_first, max_len)
+        dec = TransformerDecoder(tgt_vocab, d_model, nhead, num_decoder_layers, dim_feedforward,
+                                 dropout, norm_first, max_len)
+        super().__init__(enc, dec)
+        for name, p in self.named_parameters():  # Xavier on matrices, as reference implementations
             if p.dim() > 1 and "embed" not in name:
                 nn.init.xavier_uniform_(p)
 
@@ -613,6 +790,8 @@ class Transformer(EncoderDecoder):
                tgt_vocab:int, # target vocabulary size
                **overrides, # any other constructor argument
               ) -> "Transformer":
-        "Document 003 §5.2's configuration: d_model 512, 6 + 6 layers, 8 heads, d_ff 2048, dropout 0.1."
-        cfg = dict(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048, dropout=0.1)
+        ("Document 003 §5.2's configuration: d_model 512, 6 + 6 layers, 8 heads, "
+         "d_ff 2048, dropout 0.1.")
+        cfg = dict(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
+                   dim_feedforward=2048, dropout=0.1)
         return cls(src_vocab, tgt_vocab, **{**cfg, **overrides})
