@@ -27,6 +27,7 @@ DIGIT_SIZES = (14, 16) # inclusive range of the side, in pixels, of each digit (
 GAPS = (-1, 3) # inclusive range of the horizontal gap between two digits (-1: they may touch)
 MAX_DIGITS = 9 # the most digits a strip may hold (num2words reads numbers far larger)
 
+# %% ../nbs/08_captioning.ipynb #f4705ba6
 class Strips(NamedTuple):
     "Strips of MNIST digits and their captions."
     images: Tensor # (n, STRIP_HEIGHT, width) uint8 pixels, 0 = black
@@ -34,18 +35,21 @@ class Strips(NamedTuple):
     captions: list[str] # each number in words ("three hundred and fourteen")
     boxes: list[list[tuple[int, int, int]]] # per strip, per digit: (x, y, side) of its square, in pixels
 
+# %% ../nbs/08_captioning.ipynb #5122b4cf
 def strip_width(max_digits:int, # the most digits a strip holds
                ) -> int:
     "The narrowest width that always fits `max_digits` digits of the largest size with gaps <= 0: DIGIT_SIZES[1] * max_digits + 4."
     _check_count("max_digits", max_digits)
     return DIGIT_SIZES[1] * max_digits + 4
 
+# %% ../nbs/08_captioning.ipynb #eb70ecfd
 def _check_count(name:str, value) -> int:
     "A number of digits: `check_size`, and at most MAX_DIGITS."
     if check_size(name, value) > MAX_DIGITS:
         raise ValueError(f"{name} must be at most {MAX_DIGITS} (a number of digits), got {value!r}")
     return int(value)
 
+# %% ../nbs/08_captioning.ipynb #8678c821
 def make_strips(n:int, # number of strips (>= 1)
                 max_digits:int, # each strip holds min_digits ... max_digits digits, uniformly (<= MAX_DIGITS)
                 split:str="train", # MNIST split the digit images come from: "train", "valid" or "test"
@@ -112,6 +116,7 @@ def _pair(name:str, v) -> tuple[int, int]:
         raise ValueError(f"{name} must be an int or a pair of ints, got {v!r}")
     return int(t[0]), int(t[1])
 
+# %% ../nbs/08_captioning.ipynb #cf1371c0
 def im2col(x:Tensor, # (B, C, H, W) images
            kernel_size:int|tuple[int, int], # (k_h, k_w)
            stride:int|tuple[int, int]=1, # (s_h, s_w)
@@ -132,6 +137,7 @@ def im2col(x:Tensor, # (B, C, H, W) images
             for i in range(kh) for j in range(kw)]
     return torch.stack(cols, 2).reshape(B, C * kh * kw, Ho * Wo)  # (B, C·k_h·k_w, H'·W')
 
+# %% ../nbs/08_captioning.ipynb #15288596
 def conv2d_im2col(x:Tensor, # (B, C_in, H, W) images
                   weight:Tensor, # (C_out, C_in, k_h, k_w)
                   bias:Tensor|None=None, # (C_out,)
@@ -149,6 +155,7 @@ def conv2d_im2col(x:Tensor, # (B, C_in, H, W) images
         y = y + bias.view(1, -1, 1)
     return y.view(x.size(0), weight.size(0), Ho, Wo)
 
+# %% ../nbs/08_captioning.ipynb #14b23af2
 class Im2colConv2d(nn.Module):
     "`conv2d_im2col` with torch.nn.Conv2d's arguments (groups=1, dilation=1), initialization and state_dict."
     def __init__(self,
@@ -244,6 +251,7 @@ def from_features(self:StripEncoder, f:Tensor, # (B, C, h, w) from `features`
     state = None if self.context is None else torch.tanh(self.context(g.flatten(1))).unsqueeze(0)
     return EncoderOutput(g + self.pe, state, None)
 
+# %% ../nbs/08_captioning.ipynb #e6649825
 @patch
 def forward(self:StripEncoder, src:Tensor, # (B, H·W) pixel ids, `pixels(images)`
             src_mask:Tensor|None=None, # must be None: every grid cell is real
@@ -263,17 +271,23 @@ def pixels(images:Tensor, # (B, H, W) uint8 strips
         raise ValueError(f"images must be a (B, H, W) uint8 tensor, got {got}")
     return images.flatten(1).long()
 
+# %% ../nbs/08_captioning.ipynb #2c141dbc
+#| code-fold: true
 def _check_strip_size(height:int, width:int):
     check_size("height", height), check_size("width", width)
     if height % 8 or width < 8:
         raise ValueError(f"height must be a multiple of 8 and width >= 8 (the CNN divides both by 8), "
                          f"got {height}x{width}")
 
+# %% ../nbs/08_captioning.ipynb #1704c302
+#| code-fold: true
 def _check_features(enc:StripEncoder, f:Tensor):
     if f.dim() != 4 or tuple(f.shape[1:]) != (enc.cnn.out_channels, *enc.grid):
         raise ValueError(f"f has shape {tuple(f.shape)}, expected "
                          f"(B, {enc.cnn.out_channels}, {enc.grid[0]}, {enc.grid[1]})")
 
+# %% ../nbs/08_captioning.ipynb #3a94aadb
+#| code-fold: true
 @patch
 def images(self:StripEncoder, src:Tensor) -> Tensor:
     "(B, H·W) pixel ids -> (B, 1, H, W) floats in [0, 1]."
@@ -283,6 +297,8 @@ def images(self:StripEncoder, src:Tensor) -> Tensor:
                          f"{self.height}x{self.width} strips as `pixels(images)`")
     return src.view(-1, 1, self.height, self.width).float() / 255
 
+# %% ../nbs/08_captioning.ipynb #c14e2238
+#| code-fold: true
 @patch
 def features(self:StripEncoder, src:Tensor) -> Tensor:
     "The CNN's feature map (B, C, h, w) of (B, H·W) pixel ids."
@@ -320,6 +336,7 @@ def make_captioner(kind:str, # one of KINDS
         dec = TransformerDecoder(vocab_size, d_model, nhead, num_layers, dim_feedforward=2 * d_model, dropout=0.0, max_len=max_len)
     return EncoderDecoder(enc, dec)
 
+# %% ../nbs/08_captioning.ipynb #2a2567c4
 def trainable_parameters(model:nn.Module) -> int:
     "Parameters that training updates (the frozen CNN left out)."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -330,6 +347,7 @@ class CaptionBatch(NamedTuple):
     tgt_in: Tensor # (B, T+1) <bos> y_1 ... y_T, padded
     tgt_out: Tensor # (B, T+1) y_1 ... y_T <eos>, padded
 
+# %% ../nbs/08_captioning.ipynb #13a1ebe7
 class CaptionLoader:
     "Shuffled batches of cached features and captions (a new order every pass, from `seed`)."
     def __init__(self,
@@ -351,6 +369,7 @@ class CaptionLoader:
             tgt_out, _ = pad_batch([[*self.targets[r], EOS_ID] for r in rows.tolist()])
             yield CaptionBatch(self.features[rows].float(), tgt_in, tgt_out)
 
+# %% ../nbs/08_captioning.ipynb #fe4550cb
 def caption_loss(model:EncoderDecoder, # a `make_captioner` model
                  batch:CaptionBatch, # cached features and targets
                 ) -> Tensor:
@@ -359,6 +378,7 @@ def caption_loss(model:EncoderDecoder, # a `make_captioner` model
     logits, _ = model.decoder(batch.tgt_in, model.decoder.init_state(enc), enc)  # (B, T, |V|)
     return F.cross_entropy(logits.transpose(1, 2), batch.tgt_out, ignore_index=PAD_ID)
 
+# %% ../nbs/08_captioning.ipynb #6351ce46
 @torch.no_grad()
 def read_strips(model:EncoderDecoder, # a `make_captioner` model
                 images:Tensor, # (B, H, W) uint8 strips
@@ -382,6 +402,7 @@ _UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eig
 _TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _SCALES = {"thousand": 10 ** 3, "million": 10 ** 6}
 
+# %% ../nbs/08_captioning.ipynb #c3fcf2de
 def words_to_number(tokens:Sequence[str], # an English caption, word-tokenized ("twenty", "-", "one")
                    ) -> int|None:
     "The number an English num2words caption denotes, or None when the tokens are not one (e.g. 'hundred five')."

