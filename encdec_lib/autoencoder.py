@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import torch
 from torch import Tensor, nn
-from .core import check_size
+from .core import check_size, patch
 
 # %% auto #0
 __all__ = ['check_data', 'check_k', 'PCA', 'pca_fit', 'pca_transform', 'pca_inverse_transform', 'reconstruction_error',
@@ -16,23 +16,28 @@ __all__ = ['check_data', 'check_k', 'PCA', 'pca_fit', 'pca_transform', 'pca_inve
            'fit_linear_autoencoder']
 
 # %% ../nbs/07_autoencoder.ipynb #5183b528
+#| code-fold: true
 def check_data(name:str, # argument name, for the error message
                X:Tensor, # expected (N, D) floating point, finite
                min_samples:int=1, # the fewest rows accepted
               ) -> None:
-    "Raise a `ValueError` naming `name` unless `X` is a finite (N, D) float tensor with N >= `min_samples`."
+    "A `ValueError` naming `name` unless `X` is a finite (N, D) float tensor, N >= `min_samples`."
     if not isinstance(X, Tensor):
         raise TypeError(f"{name} must be a torch.Tensor of shape (N, D), got {type(X).__name__}")
     if X.dim() != 2:
-        raise ValueError(f"{name} has shape {tuple(X.shape)}, expected a 2-D data matrix (N, D), one sample per row")
+        raise ValueError(f"{name} has shape {tuple(X.shape)}, "
+                         "expected a 2-D data matrix (N, D), one sample per row")
     if not X.is_floating_point():
         raise ValueError(f"{name} has dtype {X.dtype}, expected a floating point (N, D) tensor")
     if X.size(0) < min_samples or X.size(1) == 0:
-        raise ValueError(f"{name} has shape {tuple(X.shape)}, expected (N, D) with N >= {min_samples} and D >= 1")
+        raise ValueError(f"{name} has shape {tuple(X.shape)}, "
+                         f"expected (N, D) with N >= {min_samples} and D >= 1")
     if not torch.isfinite(X).all():
         bad = int((~torch.isfinite(X)).sum())
         raise ValueError(f"{name} contains {bad} NaN or inf entries; expected finite values")
 
+# %% ../nbs/07_autoencoder.ipynb #fe505b1d
+#| code-fold: true
 def check_k(k:int, # requested number of components (the code size)
             X:Tensor, # (N, D) data the components are fitted to
             name:str="X", # the data's argument name, for the error message
@@ -40,17 +45,20 @@ def check_k(k:int, # requested number of components (the code size)
     "Raise a `ValueError` naming `k` unless 1 <= k <= min(N, D)."
     check_size("k", k)
     N, D = X.shape
+    expected = f"expected 1 <= k <= min(N, D) = {min(N, D)}"
     if k > D:
-        raise ValueError(f"k={k} is larger than the dimension D={D} of {name} {tuple(X.shape)}; expected 1 <= k <= min(N, D) = {min(N, D)}")
+        raise ValueError(f"k={k} is larger than the dimension D={D} of {name} {tuple(X.shape)}; "
+                         + expected)
     if k > N:
-        raise ValueError(f"k={k} is larger than the number of samples N={N} of {name} {tuple(X.shape)}; expected 1 <= k <= min(N, D) = {min(N, D)}")
+        raise ValueError(f"k={k} is larger than the number of samples N={N} of {name} "
+                         f"{tuple(X.shape)}; " + expected)
 
 # %% ../nbs/07_autoencoder.ipynb #e88595e5
 class PCA(NamedTuple):
     "A fitted principal component analysis (what `pca_fit` returns)."
     mean: Tensor # (D,) the sample mean x̄
     components: Tensor # (k, D) the top-k principal axes V_kᵀ, one per row, by decreasing variance
-    explained_variance: Tensor # (k,) their eigenvalues λ_1 >= ... >= λ_k of the covariance (divisor N - 1)
+    explained_variance: Tensor # (k,) their eigenvalues λ_1 >= ... >= λ_k of the covariance
     eigenvalues: Tensor # (min(N, D),) every eigenvalue of the covariance, decreasing
     n_samples: int # N
 
@@ -59,6 +67,16 @@ class PCA(NamedTuple):
         "Number of components."
         return self.components.size(0)
 
+# %% ../nbs/07_autoencoder.ipynb #1dec4f9c
+def _flip_signs(Vh:Tensor, # (r, D) right singular vectors, one per row
+               ) -> Tensor:
+    "Each row times ±1, so that its largest entry in absolute value is positive."
+    rows = torch.arange(Vh.size(0), device=Vh.device)
+    # scikit-learn's svd_flip(u_based_decision=False)
+    signs = torch.sign(Vh[rows, Vh.abs().argmax(1)])
+    return Vh * torch.where(signs == 0, torch.ones_like(signs), signs).unsqueeze(1)
+
+# %% ../nbs/07_autoencoder.ipynb #03d7a6c1
 def pca_fit(X:Tensor, # (N, D) data, one sample per row, finite
             k:int, # number of components, 1 <= k <= min(N, D)
            ) -> PCA:
@@ -67,21 +85,22 @@ def pca_fit(X:Tensor, # (N, D) data, one sample per row, finite
     mean = X.mean(0)  # (D,)
     Xc = X - mean  # (N, D)
     _, S, Vh = torch.linalg.svd(Xc, full_matrices=False)  # S: (r,), Vh: (r, D), r = min(N, D)
-    rows = torch.arange(Vh.size(0), device=Vh.device)
-    signs = torch.sign(Vh[rows, Vh.abs().argmax(1)])  # scikit-learn's svd_flip(u_based_decision=False)
-    Vh = Vh * torch.where(signs == 0, torch.ones_like(signs), signs).unsqueeze(1)
+    Vh = _flip_signs(Vh)
     eig = S**2 / (X.size(0) - 1)  # (r,)
     return PCA(mean, Vh[:k], eig[:k], eig, X.size(0))
 
+# %% ../nbs/07_autoencoder.ipynb #76d04f94
 def pca_transform(pca:PCA, # from `pca_fit`
                   X:Tensor, # (N, D) data
                  ) -> Tensor:
     "The codes z = V_kᵀ (x - x̄) of the rows of `X`: (N, k)."
     check_data("X", X)
-    if X.size(1) != pca.mean.size(0):
-        raise ValueError(f"X has {X.size(1)} features, expected D={pca.mean.size(0)} (shape (N, {pca.mean.size(0)}))")
+    D = pca.mean.size(0)
+    if X.size(1) != D:
+        raise ValueError(f"X has {X.size(1)} features, expected D={D} (shape (N, {D}))")
     return (X - pca.mean) @ pca.components.T  # (N, k)
 
+# %% ../nbs/07_autoencoder.ipynb #e47b843e
 def pca_inverse_transform(pca:PCA, # from `pca_fit`
                           Z:Tensor, # (N, k) codes
                          ) -> Tensor:
@@ -91,13 +110,15 @@ def pca_inverse_transform(pca:PCA, # from `pca_fit`
         raise ValueError(f"Z has {Z.size(1)} columns, expected k={pca.k} (shape (N, {pca.k}))")
     return Z @ pca.components + pca.mean  # (N, D)
 
+# %% ../nbs/07_autoencoder.ipynb #5c1a5e1e
 def reconstruction_error(X:Tensor, # (N, D) data
                          X_hat:Tensor, # (N, D) reconstructions
                         ) -> Tensor:
     "Mean over samples of the squared error ‖x - x̂‖² (a scalar)."
     check_data("X", X); check_data("X_hat", X_hat)
     if X.shape != X_hat.shape:
-        raise ValueError(f"X_hat has shape {tuple(X_hat.shape)}, expected the shape of X {tuple(X.shape)}")
+        raise ValueError(f"X_hat has shape {tuple(X_hat.shape)}, "
+                         f"expected the shape of X {tuple(X.shape)}")
     return ((X - X_hat) ** 2).sum(1).mean()
 
 # %% ../nbs/07_autoencoder.ipynb #75394811
@@ -108,13 +129,15 @@ def _orth(A:Tensor, # (D, p)
     tol = S.max() * max(A.shape) * torch.finfo(A.dtype).eps if S.numel() else 0.0
     return U[:, S > tol]
 
+# %% ../nbs/07_autoencoder.ipynb #b95a12f8
 def principal_angles(U:Tensor, # (D, p): its columns span the first subspace
                      V:Tensor, # (D, q): its columns span the second subspace
                     ) -> Tensor:
-    "The min(rank U, rank V) principal angles between the column spaces of `U` and `V`, in radians, decreasing."
+    "The min(rank U, rank V) principal angles between the column spaces of U and V, decreasing."
     check_data("U", U); check_data("V", V)
     if U.size(0) != V.size(0):
-        raise ValueError(f"U {tuple(U.shape)} and V {tuple(V.shape)} must have the same number of rows D (shapes (D, p), (D, q))")
+        raise ValueError(f"U {tuple(U.shape)} and V {tuple(V.shape)} must have the same number "
+                         "of rows D (shapes (D, p), (D, q))")
     dtype = torch.promote_types(U.dtype, V.dtype)
     QA, QB = _orth(U.to(dtype)), _orth(V.to(dtype))  # (D, p'), (D, q')
     if QA.size(1) < QB.size(1):
@@ -122,9 +145,10 @@ def principal_angles(U:Tensor, # (D, p): its columns span the first subspace
     cos = torch.linalg.svdvals(QA.T @ QB).flip(0).clamp(max=1.0)  # (q',), increasing
     sin = torch.linalg.svdvals(QB - QA @ (QA.T @ QB)).clamp(max=1.0)  # (q',), decreasing
     theta = torch.where(cos**2 >= 0.5, torch.arcsin(sin), torch.arccos(cos))
-    return theta  # (q',) decreasing
+    return theta  # (q',) decreasing, in radians
 
-# %% ../nbs/07_autoencoder.ipynb #c14f9b47
+# %% ../nbs/07_autoencoder.ipynb #080042ed
+#| code-fold: true
 def _check_features(name:str, # argument name
                     x:Tensor, # (..., D) input
                     D:int, # expected last dimension
@@ -133,6 +157,7 @@ def _check_features(name:str, # argument name
         shape = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
         raise ValueError(f"{name} has shape {shape}, expected (..., {D}) with in_features={D}")
 
+# %% ../nbs/07_autoencoder.ipynb #c14f9b47
 class LinearAutoencoder(nn.Module):
     "z = W_e x + b_e, x̂ = W_d z + b_d (document 002 §4.2)."
     def __init__(self,
@@ -143,7 +168,8 @@ class LinearAutoencoder(nn.Module):
         super().__init__()
         check_size("in_features", in_features)
         if not isinstance(k, int) or not 1 <= k <= in_features:
-            raise ValueError(f"k must be an int with 1 <= k <= in_features={in_features}, got {k!r}")
+            raise ValueError(f"k must be an int with 1 <= k <= in_features={in_features}, "
+                             f"got {k!r}")
         self.in_features, self.k = in_features, k
         self.encoder = nn.Linear(in_features, k, bias=bias)  # W_e (k, D), b_e (k,)
         self.decoder = nn.Linear(k, in_features, bias=bias)  # W_d (D, k), b_d (D,)
@@ -153,39 +179,58 @@ class LinearAutoencoder(nn.Module):
     @property
     def W_d(self) -> Tensor: return self.decoder.weight  # (D, k)
 
-    def encode(self,
-               x:Tensor, # (..., D) input
-              ) -> Tensor:
-        "The code z = W_e x + b_e: (..., k)."
-        _check_features("x", x, self.in_features)
-        return self.encoder(x)
-
-    def decode(self,
-               z:Tensor, # (..., k) code
-              ) -> Tensor:
-        "The reconstruction x̂ = W_d z + b_d: (..., D)."
-        _check_features("z", z, self.k)
-        return self.decoder(z)
-
-    def forward(self,
-                x:Tensor, # (..., D) input
-               ) -> Tensor:
-        "The reconstruction x̂ = W_d (W_e x + b_e) + b_d: (..., D)."
-        return self.decode(self.encode(x))
-
     @classmethod
     def from_pca(cls,
                  pca:PCA, # from `pca_fit`
                 ) -> LinearAutoencoder:
         "The optimal linear autoencoder: W_e = V_kᵀ, b_e = -V_kᵀ x̄, W_d = V_k, b_d = x̄."
-        D = pca.mean.size(0)
-        model = cls(D, pca.k).to(dtype=pca.components.dtype, device=pca.components.device)
-        with torch.no_grad():
-            model.encoder.weight.copy_(pca.components)
-            model.encoder.bias.copy_(-pca.components @ pca.mean)
-            model.decoder.weight.copy_(pca.components.T)
-            model.decoder.bias.copy_(pca.mean)
-        return model
+        model = cls(pca.mean.size(0), pca.k)
+        return _load_pca(model.to(dtype=pca.components.dtype, device=pca.components.device), pca)
+
+# %% ../nbs/07_autoencoder.ipynb #f3522ae9
+@patch
+def encode(self:LinearAutoencoder,
+           x:Tensor, # (..., D) input
+          ) -> Tensor:
+    "The code z = W_e x + b_e: (..., k)."
+    _check_features("x", x, self.in_features)
+    return self.encoder(x)
+
+@patch
+def decode(self:LinearAutoencoder,
+           z:Tensor, # (..., k) code
+          ) -> Tensor:
+    "The reconstruction x̂ = W_d z + b_d: (..., D)."
+    _check_features("z", z, self.k)
+    return self.decoder(z)
+
+# %% ../nbs/07_autoencoder.ipynb #f0a2d6be
+@patch
+def forward(self:LinearAutoencoder,
+            x:Tensor, # (..., D) input
+           ) -> Tensor:
+    "The reconstruction x̂ = W_d (W_e x + b_e) + b_d: (..., D)."
+    return self.decode(self.encode(x))
+
+# %% ../nbs/07_autoencoder.ipynb #37ba2737
+def _load_pca(model:LinearAutoencoder, pca:PCA) -> LinearAutoencoder:
+    "Copy W_e = V_kᵀ, b_e = -V_kᵀ x̄, W_d = V_k, b_d = x̄ into `model`."
+    with torch.no_grad():
+        model.encoder.weight.copy_(pca.components)
+        model.encoder.bias.copy_(-pca.components @ pca.mean)
+        model.decoder.weight.copy_(pca.components.T)
+        model.decoder.bias.copy_(pca.mean)
+    return model
+
+# %% ../nbs/07_autoencoder.ipynb #79a0f952
+def _linear_stack(sizes:list[int], # widths, input first
+                  activation:type[nn.Module], # nonlinearity between layers
+                 ) -> list[nn.Module]:
+    "Linear layers from `sizes[i]` to `sizes[i + 1]`, each followed by an `activation`."
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(a, b), activation()]
+    return layers
 
 # %% ../nbs/07_autoencoder.ipynb #02e559d1
 class MLPAutoencoder(nn.Module):
@@ -193,7 +238,7 @@ class MLPAutoencoder(nn.Module):
     def __init__(self,
                  in_features:int, # D, the input size
                  k:int, # the code size
-                 hidden:tuple[int, ...]=(256,), # hidden widths of the encoder (the decoder mirrors them)
+                 hidden:tuple[int, ...]=(256,), # encoder hidden widths (the decoder mirrors them)
                  activation:type[nn.Module]=nn.ReLU, # nonlinearity between layers
                  sigmoid_output:bool=True, # squash reconstructions into (0, 1)
                 ):
@@ -204,13 +249,10 @@ class MLPAutoencoder(nn.Module):
             raise ValueError(f"hidden must be a tuple of ints >= 1, got {hidden!r}")
         self.in_features, self.k = in_features, k
         sizes = [in_features, *hidden, k]
-        enc, dec = [], []
-        for a, b in zip(sizes[:-1], sizes[1:]):
-            enc += [nn.Linear(a, b), activation()]
-        for a, b in zip(sizes[::-1][:-1], sizes[::-1][1:]):
-            dec += [nn.Linear(a, b), activation()]
+        enc, dec = _linear_stack(sizes, activation), _linear_stack(sizes[::-1], activation)
         self.encoder = nn.Sequential(*enc[:-1])  # (..., D) -> (..., k), no nonlinearity on the code
-        self.decoder = nn.Sequential(*dec[:-1], *([nn.Sigmoid()] if sigmoid_output else []))  # (..., k) -> (..., D)
+        sigmoid = [nn.Sigmoid()] if sigmoid_output else []
+        self.decoder = nn.Sequential(*dec[:-1], *sigmoid)  # (..., k) -> (..., D)
 
     def forward(self,
                 x:Tensor, # (..., D) input
@@ -219,8 +261,36 @@ class MLPAutoencoder(nn.Module):
         _check_features("x", x, self.in_features)
         return self.decoder(self.encoder(x))
 
+# %% ../nbs/07_autoencoder.ipynb #0a5cec99
+#| code-fold: true
+def _check_conv_args(k, channels, image_size) -> None:
+    check_size("k", k)
+    if not channels or any(not isinstance(c, int) or c < 1 for c in channels):
+        raise ValueError(f"channels must be a non-empty tuple of ints >= 1, got {channels!r}")
+    if not isinstance(image_size, int) or image_size < 1 or image_size % 2 ** len(channels):
+        raise ValueError("image_size must be a positive multiple of "
+                         f"2**len(channels)={2 ** len(channels)}, got {image_size!r}")
+
+# %% ../nbs/07_autoencoder.ipynb #c1127adf
+def _convs(channels:tuple[int, ...], in_channels:int) -> list[nn.Module]:
+    "Stride-2 convolutions with ReLUs: (B, C, H, W) -> (B, channels[-1], H / 2^n, W / 2^n)."
+    convs, c_prev = [], in_channels
+    for c in channels:
+        convs += [nn.Conv2d(c_prev, c, 3, stride=2, padding=1), nn.ReLU()]  # halves H and W
+        c_prev = c
+    return convs
+
+def _deconvs(channels:tuple[int, ...], in_channels:int) -> list[nn.Module]:
+    "Transposed convolutions back from `channels[-1]` to `in_channels`, ReLUs between them."
+    deconvs = []
+    for c_in, c_out in zip(channels[::-1], [*channels[::-1][1:], in_channels]):
+        deconvs += [nn.ConvTranspose2d(c_in, c_out, 3, stride=2, padding=1, output_padding=1),
+                    nn.ReLU()]  # doubles H and W
+    return deconvs[:-1]
+
+# %% ../nbs/07_autoencoder.ipynb #cb88e96e
 class ConvAutoencoder(nn.Module):
-    "A convolutional autoencoder for (B, C, H, W) or (B, H, W) images: stride-2 convolutions → linear code → transposed convolutions."
+    "A convolutional autoencoder for (B, C, H, W) or (B, H, W) images, through a linear code."
     def __init__(self,
                  k:int=32, # the code size
                  channels:tuple[int, ...]=(16, 32), # channels of the stride-2 convolutions
@@ -228,32 +298,16 @@ class ConvAutoencoder(nn.Module):
                  in_channels:int=1, # C
                 ):
         super().__init__()
-        check_size("k", k)
-        if not channels or any(not isinstance(c, int) or c < 1 for c in channels):
-            raise ValueError(f"channels must be a non-empty tuple of ints >= 1, got {channels!r}")
-        if not isinstance(image_size, int) or image_size < 1 or image_size % 2 ** len(channels):
-            raise ValueError(f"image_size must be a positive multiple of 2**len(channels)={2 ** len(channels)}, got {image_size!r}")
+        _check_conv_args(k, channels, image_size)
         self.k, self.image_size, self.in_channels = k, image_size, in_channels
         s = image_size // 2 ** len(channels)  # spatial size after the convolutions
-        convs, deconvs, c_prev = [], [], in_channels
-        for c in channels:
-            convs += [nn.Conv2d(c_prev, c, 3, stride=2, padding=1), nn.ReLU()]  # halves H and W
-            c_prev = c
-        self.encoder = nn.Sequential(*convs, nn.Flatten(), nn.Linear(channels[-1] * s * s, k))  # (B, C, H, W) -> (B, k)
-        outs = [*channels[::-1][1:], in_channels]
-        for c_in, c_out in zip(channels[::-1], outs):
-            deconvs += [nn.ConvTranspose2d(c_in, c_out, 3, stride=2, padding=1, output_padding=1), nn.ReLU()]  # doubles H, W
-        self.decoder = nn.Sequential(nn.Linear(k, channels[-1] * s * s), nn.ReLU(),
+        flat = channels[-1] * s * s
+        self.encoder = nn.Sequential(*_convs(channels, in_channels), nn.Flatten(),
+                                     nn.Linear(flat, k))  # (B, C, H, W) -> (B, k)
+        deconvs = _deconvs(channels, in_channels)
+        self.decoder = nn.Sequential(nn.Linear(k, flat), nn.ReLU(),
                                      nn.Unflatten(1, (channels[-1], s, s)),  # (B, C_last, s, s)
-                                     *deconvs[:-1], nn.Sigmoid())  # (B, k) -> (B, C, H, W)
-
-    def _images(self, x:Tensor) -> Tensor:
-        if not isinstance(x, Tensor) or x.dim() not in (3, 4) or x.shape[-2:] != (self.image_size, self.image_size) \
-                or (x.dim() == 4 and x.size(1) != self.in_channels) or (x.dim() == 3 and self.in_channels != 1):
-            shape = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
-            raise ValueError(f"x has shape {shape}, expected (B, {self.in_channels}, {self.image_size}, {self.image_size})"
-                             + (f" or (B, {self.image_size}, {self.image_size})" if self.in_channels == 1 else ""))
-        return x.unsqueeze(1) if x.dim() == 3 else x  # (B, C, H, W)
+                                     *deconvs, nn.Sigmoid())  # (B, k) -> (B, C, H, W)
 
     def encode(self,
                x:Tensor, # (B, C, H, W) or (B, H, W) images
@@ -268,12 +322,24 @@ class ConvAutoencoder(nn.Module):
         out = self.decoder(self.encoder(self._images(x)))  # (B, C, H, W)
         return out.view_as(x)
 
+# %% ../nbs/07_autoencoder.ipynb #a11da480
+#| code-fold: true
+@patch
+def _images(self:ConvAutoencoder, x:Tensor) -> Tensor:
+    size, C = self.image_size, self.in_channels
+    if not isinstance(x, Tensor) or x.dim() not in (3, 4) or x.shape[-2:] != (size, size) \
+            or (x.dim() == 4 and x.size(1) != C) or (x.dim() == 3 and C != 1):
+        shape = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
+        raise ValueError(f"x has shape {shape}, expected (B, {C}, {size}, {size})"
+                         + (f" or (B, {size}, {size})" if C == 1 else ""))
+    return x.unsqueeze(1) if x.dim() == 3 else x  # (B, C, H, W)
+
 # %% ../nbs/07_autoencoder.ipynb #3a7634ca
 def linear_ae_loss_from_moments(model:LinearAutoencoder, # the autoencoder
                                 mean:Tensor, # (D,) data mean x̄
                                 second_moment:Tensor, # (D, D) M = XᵀX / N
                                ) -> Tensor:
-    "½ mean ‖x - x̂‖² computed from the data's first two moments, in O(k D²) instead of O(N k D)."
+    "½ mean ‖x - x̂‖² from the data's first two moments, in O(k D²) instead of O(N k D)."
     W_e, W_d = model.W_e, model.W_d  # (k, D), (D, k)
     b_e = model.encoder.bias if model.encoder.bias is not None else W_e.new_zeros(W_e.size(0))
     b_d = model.decoder.bias if model.decoder.bias is not None else W_e.new_zeros(W_e.size(1))
@@ -284,23 +350,31 @@ def linear_ae_loss_from_moments(model:LinearAutoencoder, # the autoencoder
     return (0.5 * torch.trace(second_moment) - (W_d * A.T).sum() + 0.5 * ((W_d @ B) * W_d).sum()
             - mean @ c + (W_e @ mean) @ (W_d.T @ c) + 0.5 * c @ c)
 
+# %% ../nbs/07_autoencoder.ipynb #8f7d0102
+def _random_start(model:LinearAutoencoder, seed:int) -> LinearAutoencoder:
+    "Weights drawn from N(0, 1/D) with `seed`, biases zero."
+    g = torch.Generator(device="cpu").manual_seed(seed)
+    D = model.in_features
+    with torch.no_grad():  # small balanced weights: an unbalanced start slows the descent
+        for W in (model.W_e, model.W_d):
+            W.copy_(torch.randn(W.shape, generator=g, dtype=W.dtype) / math.sqrt(D))
+        model.encoder.bias.zero_(); model.decoder.bias.zero_()
+    return model
+
+# %% ../nbs/07_autoencoder.ipynb #b921b0e8
 def fit_linear_autoencoder(X:Tensor, # (N, D) data
                            k:int, # code size
                            max_iter:int=500, # L-BFGS iterations
                            seed:int=0, # seed of the random initialisation
                           ) -> LinearAutoencoder:
-    "Train a `LinearAutoencoder` on `X` from a random start by full-batch L-BFGS on ½ mean ‖x - x̂‖²."
+    "Train a `LinearAutoencoder` on `X` from a random start: full-batch L-BFGS on ½ mean ‖x - x̂‖²."
     check_data("X", X, min_samples=2); check_k(k, X)
     N, D = X.shape
     mean, M = X.mean(0), X.T @ X / N  # (D,), (D, D): the loss needs nothing else
-    g = torch.Generator(device="cpu").manual_seed(seed)
-    model = LinearAutoencoder(D, k).to(dtype=X.dtype, device=X.device)
-    with torch.no_grad():  # small balanced weights: an unbalanced start slows the descent
-        for W in (model.W_e, model.W_d):
-            W.copy_(torch.randn(W.shape, generator=g, dtype=X.dtype) / math.sqrt(D))
-        model.encoder.bias.zero_(); model.decoder.bias.zero_()
+    model = _random_start(LinearAutoencoder(D, k).to(dtype=X.dtype, device=X.device), seed)
     opt = torch.optim.LBFGS(model.parameters(), lr=1, max_iter=max_iter, history_size=20,
-                            line_search_fn="strong_wolfe", tolerance_grad=1e-12, tolerance_change=1e-15)
+                            line_search_fn="strong_wolfe",
+                            tolerance_grad=1e-12, tolerance_change=1e-15)
     def closure():
         opt.zero_grad()
         loss = linear_ae_loss_from_moments(model, mean, M)
