@@ -10,7 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .core import Decoder, EncoderDecoder, EncoderOutput, check_mask, check_size, check_tokens, in_eval_mode, select_rows
+from .core import (Decoder, EncoderDecoder, EncoderOutput, check_mask, check_size,
+                             check_tokens, in_eval_mode, patch, select_rows)
 from .data import BOS_ID, PAD_ID
 from .seq2seq import Doc001Decoder, RNNDecoder, RNNEncoder, _top
 
@@ -31,6 +32,19 @@ def masked_softmax(scores:Tensor, # (B, S) scores e_{t,i}
     alpha = scores.softmax(-1)  # an all -inf row gives NaN here ...
     return alpha.masked_fill(~mask.any(-1, keepdim=True), 0.0)  # ... and zeros after this
 
+# %% ../nbs/04_attention.ipynb #bc8e2cb2
+#| code-fold: true
+def _check_attention_args(query_size:int, key_size:int, score:str, attn_size:int|None) -> None:
+    check_size("query_size", query_size); check_size("key_size", key_size)
+    if attn_size is not None:
+        check_size("attn_size", attn_size)
+    if score not in SCORES:
+        raise ValueError(f"score={score!r}, expected one of {SCORES}")
+    if score in ("dot", "scaled_dot") and query_size != key_size:
+        raise ValueError(f"score={score!r} needs query_size == key_size, got {query_size} and "
+                         f"{key_size}")
+
+# %% ../nbs/04_attention.ipynb #5633dea2
 class Attention(nn.Module):
     "001 §4.3 attention with a choice of score: returns the context c_t and the weights alpha_t."
     def __init__(self,
@@ -40,13 +54,7 @@ class Attention(nn.Module):
                  attn_size:int|None=None, # d_a for additive/concat; d_k when None
                 ):
         super().__init__()
-        check_size("query_size", query_size); check_size("key_size", key_size)
-        if attn_size is not None:
-            check_size("attn_size", attn_size)
-        if score not in SCORES:
-            raise ValueError(f"score={score!r}, expected one of {SCORES}")
-        if score in ("dot", "scaled_dot") and query_size != key_size:
-            raise ValueError(f"score={score!r} needs query_size == key_size, got {query_size} and {key_size}")
+        _check_attention_args(query_size, key_size, score, attn_size)
         self.score, self.query_size, self.key_size = score, query_size, key_size
         d_a = attn_size or key_size
         if score == "additive":
@@ -59,49 +67,63 @@ class Attention(nn.Module):
         elif score == "general":
             self.W = nn.Linear(key_size, query_size, bias=False)  # q^T W h = q . (W h)
 
-    def prepare(self,
-                keys:Tensor, # (B, S, d_k) h_1 ... h_S
-               ) -> Tensor|None:
-        "The part of the score that depends on the keys only (W_k h_i, or W h_i): computed once per source."
-        if self.score == "additive":
-            return self.W_k(keys)  # (B, S, d_a)
-        if self.score == "general":
-            return self.W(keys)  # (B, S, d_q)
-        return None
+# %% ../nbs/04_attention.ipynb #ed62ad1d
+@patch
+def prepare(self:Attention,
+            keys:Tensor, # (B, S, d_k) h_1 ... h_S
+           ) -> Tensor|None:
+    ("The part of the score that depends on the keys only (W_k h_i, or W h_i): computed once per "
+     "source.")
+    if self.score == "additive":
+        return self.W_k(keys)  # (B, S, d_a)
+    if self.score == "general":
+        return self.W(keys)  # (B, S, d_q)
+    return None
 
-    def scores(self,
-               query:Tensor, # (B, d_q) s_{t-1}
-               keys:Tensor, # (B, S, d_k) h_1 ... h_S
-               prepared:Tensor|None=None, # `prepare(keys)`, to reuse across decoder steps
-              ) -> Tensor:
-        "e_{t,i}: (B, S)."
-        if prepared is None:
-            prepared = self.prepare(keys)
-        if self.score == "additive":
-            return self.v(torch.tanh(self.W_q(query).unsqueeze(1) + prepared)).squeeze(-1)  # (B, S)
-        if self.score == "concat":
-            q = query.unsqueeze(1).expand(-1, keys.size(1), -1)  # (B, S, d_q)
-            return self.v(torch.tanh(self.W(torch.cat([q, keys], -1)))).squeeze(-1)
-        if self.score == "general":
-            return (prepared @ query.unsqueeze(-1)).squeeze(-1)  # (B, S): q^T (W h_i)
-        e = (keys @ query.unsqueeze(-1)).squeeze(-1)  # (B, S) q . h_i
-        return e / math.sqrt(self.key_size) if self.score == "scaled_dot" else e
+# %% ../nbs/04_attention.ipynb #8fd153bf
+@patch
+def scores(self:Attention,
+           query:Tensor, # (B, d_q) s_{t-1}
+           keys:Tensor, # (B, S, d_k) h_1 ... h_S
+           prepared:Tensor|None=None, # `prepare(keys)`, to reuse across decoder steps
+          ) -> Tensor:
+    "e_{t,i}: (B, S)."
+    if prepared is None:
+        prepared = self.prepare(keys)
+    if self.score == "additive":
+        return self.v(torch.tanh(self.W_q(query).unsqueeze(1) + prepared)).squeeze(-1)  # (B, S)
+    if self.score == "concat":
+        q = query.unsqueeze(1).expand(-1, keys.size(1), -1)  # (B, S, d_q)
+        return self.v(torch.tanh(self.W(torch.cat([q, keys], -1)))).squeeze(-1)
+    if self.score == "general":
+        return (prepared @ query.unsqueeze(-1)).squeeze(-1)  # (B, S): q^T (W h_i)
+    e = (keys @ query.unsqueeze(-1)).squeeze(-1)  # (B, S) q . h_i
+    return e / math.sqrt(self.key_size) if self.score == "scaled_dot" else e
 
-    def forward(self,
-                query:Tensor, # (B, d_q) the decoder state s_{t-1}
-                keys:Tensor, # (B, S, d_k) the encoder states h_i
-                mask:Tensor|None=None, # (B, S) bool, True at real positions
-                prepared:Tensor|None=None, # `prepare(keys)`, to reuse across decoder steps
-               ) -> tuple[Tensor, Tensor]:
-        "(c_t (B, d_k), alpha_t (B, S))."
-        if query.dim() != 2 or query.size(-1) != self.query_size:
-            raise ValueError(f"query has shape {tuple(query.shape)}, expected (B, {self.query_size})")
-        if keys.dim() != 3 or keys.size(-1) != self.key_size or keys.size(0) != query.size(0):
-            raise ValueError(f"keys has shape {tuple(keys.shape)}, expected ({query.size(0)}, S, {self.key_size})")
-        check_mask("mask", mask, keys)
-        alpha = masked_softmax(self.scores(query, keys, prepared), mask)  # (B, S)
-        context = (alpha.unsqueeze(1) @ keys).squeeze(1)  # (B, d_k): sum_i alpha_i h_i
-        return context, alpha
+# %% ../nbs/04_attention.ipynb #06924e16
+#| code-fold: true
+def _check_query_keys(attention:Attention, query:Tensor, keys:Tensor) -> None:
+    if query.dim() != 2 or query.size(-1) != attention.query_size:
+        raise ValueError(f"query has shape {tuple(query.shape)}, "
+                         f"expected (B, {attention.query_size})")
+    if keys.dim() != 3 or keys.size(-1) != attention.key_size or keys.size(0) != query.size(0):
+        raise ValueError(f"keys has shape {tuple(keys.shape)}, "
+                         f"expected ({query.size(0)}, S, {attention.key_size})")
+
+# %% ../nbs/04_attention.ipynb #507138c7
+@patch
+def forward(self:Attention,
+            query:Tensor, # (B, d_q) the decoder state s_{t-1}
+            keys:Tensor, # (B, S, d_k) the encoder states h_i
+            mask:Tensor|None=None, # (B, S) bool, True at real positions
+            prepared:Tensor|None=None, # `prepare(keys)`, to reuse across decoder steps
+           ) -> tuple[Tensor, Tensor]:
+    "(c_t (B, d_k), alpha_t (B, S))."
+    _check_query_keys(self, query, keys)
+    check_mask("mask", mask, keys)
+    alpha = masked_softmax(self.scores(query, keys, prepared), mask)  # (B, S)
+    context = (alpha.unsqueeze(1) @ keys).squeeze(1)  # (B, d_k): sum_i alpha_i h_i
+    return context, alpha
 
 # %% ../nbs/04_attention.ipynb #e1c6318f
 class AttnState(NamedTuple):
@@ -110,74 +132,79 @@ class AttnState(NamedTuple):
     alpha: Tensor|None # (B, S) the last step's attention weights
     prepared: Tensor|None = None # the attention's key projection, computed once per source
 
+# %% ../nbs/04_attention.ipynb #cb45849b
 class AttentionDecoder(Decoder):
-    "Mode (c): a recurrent decoder that attends over every encoder output at every step (001 §4.3); gated, mode (e) (001 §9)."
-    def __init__(self,
-                 vocab_size:int, # target vocabulary size
-                 emb_size:int, # embedding size E
-                 hidden_size:int, # decoder hidden size H
-                 enc_size:int, # size of the encoder outputs h_i (2H for a bidirectional encoder)
-                 score:str="additive", # one of SCORES
-                 num_layers:int=1, # stacked layers (the encoder must have as many)
-                 cell:type[nn.Module]=nn.GRU, # recurrent network class
-                 dropout:float=0.0, # dropout on embeddings
-                 pad_id:int=PAD_ID, # padding id
-                 gated:bool=False, # mode (e): scale the context by a gate, c'_t = sigmoid(W_g [s_{t-1}; c_t] + b_g) * c_t
-                ):
+    ("Mode (c): a recurrent decoder that attends over every encoder output at every step (001 "
+     "§4.3); gated, mode (e) (001 §9).")
+    def __init__(
+        self,
+        vocab_size:int, # target vocabulary size
+        emb_size:int, # embedding size E
+        hidden_size:int, # decoder hidden size H
+        enc_size:int, # size of the encoder outputs h_i (2H for a bidirectional encoder)
+        score:str="additive", # one of SCORES
+        num_layers:int=1, # stacked layers (the encoder must have as many)
+        cell:type[nn.Module]=nn.GRU, # recurrent network class
+        dropout:float=0.0, # dropout on embeddings
+        pad_id:int=PAD_ID, # padding id
+        gated:bool=False, # mode (e): gated context c'_t = sigmoid(W_g [s_{t-1}; c_t] + b_g) * c_t
+    ):
         super().__init__()
-        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size), ("hidden_size", hidden_size),
-                        ("enc_size", enc_size), ("num_layers", num_layers)):
+        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size),
+                        ("hidden_size", hidden_size), ("enc_size", enc_size),
+                        ("num_layers", num_layers)):
             check_size(name, v)
         self.vocab_size, self.num_layers, self.enc_size = vocab_size, num_layers, enc_size
         self.embed = nn.Embedding(vocab_size, emb_size, padding_idx=pad_id)
         self.dropout = nn.Dropout(dropout)
         self.attention = Attention(hidden_size, enc_size, score, attn_size=hidden_size)
         self.rnn = cell(emb_size + enc_size, hidden_size, num_layers=num_layers, batch_first=True)
-        self.bridge = nn.Identity() if enc_size == hidden_size else nn.Sequential(nn.Linear(enc_size, hidden_size), nn.Tanh())
+        self.bridge = (nn.Identity() if enc_size == hidden_size
+                       else nn.Sequential(nn.Linear(enc_size, hidden_size), nn.Tanh()))
         self.out = nn.Linear(hidden_size + enc_size, vocab_size)  # W_out [s_t; c_t] + b_out
         self.gate = nn.Linear(hidden_size + enc_size, enc_size) if gated else None  # W_g, b_g
 
-    def init_state(self, enc:EncoderOutput) -> AttnState:
-        state = enc.state
-        layers = (state[0] if isinstance(state, tuple) else state).size(0)
-        if layers != self.num_layers:
-            raise ValueError(f"encoder state has {layers} layers, the decoder num_layers={self.num_layers}")
-        if enc.outputs.size(-1) != self.enc_size:
-            raise ValueError(f"encoder outputs have size {enc.outputs.size(-1)}, expected enc_size={self.enc_size}")
-        s0 = tuple(self.bridge(x) for x in state) if isinstance(state, tuple) else self.bridge(state)
-        return AttnState(s0, None, self.attention.prepare(enc.outputs))
+# %% ../nbs/04_attention.ipynb #f78e6143
+@patch
+def init_state(self:AttentionDecoder, enc:EncoderOutput) -> AttnState:
+    state = enc.state
+    layers = (state[0] if isinstance(state, tuple) else state).size(0)
+    if layers != self.num_layers:
+        raise ValueError(f"encoder state has {layers} layers, "
+                         f"the decoder num_layers={self.num_layers}")
+    if enc.outputs.size(-1) != self.enc_size:
+        raise ValueError(f"encoder outputs have size {enc.outputs.size(-1)}, "
+                         f"expected enc_size={self.enc_size}")
+    s0 = tuple(self.bridge(x) for x in state) if isinstance(state, tuple) else self.bridge(state)
+    return AttnState(s0, None, self.attention.prepare(enc.outputs))
 
-    def step(self, y_prev:Tensor, state:AttnState, enc:EncoderOutput) -> tuple[Tensor, AttnState]:
-        c, alpha = self.attention(_top(state.s), enc.outputs, enc.mask, state.prepared)  # (B, d_k), (B, S)
-        if self.gate is not None:  # c'_t = sigmoid(W_g [s_{t-1}; c_t] + b_g) * c_t, elementwise
-            c = torch.sigmoid(self.gate(torch.cat([_top(state.s), c], -1))) * c
-        x = torch.cat([self.dropout(self.embed(y_prev)), c], -1).unsqueeze(1)  # (B, 1, E + d_k)
-        out, s = self.rnn(x, state.s)  # (B, 1, H)
-        logits = self.out(torch.cat([out.squeeze(1), c], -1))  # (B, |V|)
-        return logits, AttnState(s, alpha, state.prepared)
+# %% ../nbs/04_attention.ipynb #d13eac57
+@patch
+def step(self:AttentionDecoder, y_prev:Tensor, state:AttnState, enc:EncoderOutput
+        ) -> tuple[Tensor, AttnState]:
+    # (B, d_k), (B, S)
+    c, alpha = self.attention(_top(state.s), enc.outputs, enc.mask, state.prepared)
+    if self.gate is not None:  # c'_t = sigmoid(W_g [s_{t-1}; c_t] + b_g) * c_t, elementwise
+        c = torch.sigmoid(self.gate(torch.cat([_top(state.s), c], -1))) * c
+    x = torch.cat([self.dropout(self.embed(y_prev)), c], -1).unsqueeze(1)  # (B, 1, E + d_k)
+    out, s = self.rnn(x, state.s)  # (B, 1, H)
+    logits = self.out(torch.cat([out.squeeze(1), c], -1))  # (B, |V|)
+    return logits, AttnState(s, alpha, state.prepared)
 
-    def reorder_state(self, state:AttnState, index:Tensor, n:int, keep:tuple|list=()) -> AttnState:
-        "Beam search's re-ordering: the recurrent state (layers, B, H) along dim 1, alpha and the key projection along dim 0."
-        return AttnState(select_rows(state.s, index, n, 1, keep), *select_rows(state[1:], index, n, 0, keep))
+# %% ../nbs/04_attention.ipynb #71e1ed0a
+@patch
+def reorder_state(self:AttentionDecoder, state:AttnState, index:Tensor, n:int,
+                  keep:tuple|list=()) -> AttnState:
+    ("Beam search's re-ordering: the recurrent state (layers, B, H) along dim 1, alpha and the key "
+     "projection along dim 0.")
+    return AttnState(select_rows(state.s, index, n, 1, keep),
+                     *select_rows(state[1:], index, n, 0, keep))
 
-# %% ../nbs/04_attention.ipynb #5a639537
-@in_eval_mode
-def attention_weights(model:EncoderDecoder, # a model whose decoder state has `.alpha`
-                      src:Tensor, # (B, S) source ids
-                      src_mask:Tensor|None=None, # (B, S) bool
-                      tgt_in:Tensor|None=None, # (B, T) teacher-forced inputs; greedy decoding when None
-                      max_len:int=50, # most generated tokens (greedy)
-                     ) -> tuple[Tensor, Tensor]:
-    "(tokens (B, T): the target or the greedy output, weights (B, T, S)), both on the CPU."
-    check_tokens("src", src); check_mask("src_mask", src_mask, src)
-    device = next(model.parameters()).device
-    src = src.to(device)
-    src_mask = src_mask.to(device) if src_mask is not None else None
-    tgt_in = tgt_in.to(device) if tgt_in is not None else None
-    enc = model.encoder(src, src_mask)
+# %% ../nbs/04_attention.ipynb #679dbef8
+def _record_weights(model:EncoderDecoder, enc:EncoderOutput, y:Tensor, tgt_in:Tensor|None,
+                    steps:int) -> tuple[Tensor, Tensor]:
+    "(tokens (B, T), weights (B, T, S)): every step's prediction and its weights `state.alpha`."
     state = model.decoder.init_state(enc)
-    y = tgt_in[:, 0] if tgt_in is not None else torch.full((src.size(0),), BOS_ID, device=src.device)
-    steps = tgt_in.size(1) if tgt_in is not None else max_len
     tokens, weights = [], []
     for t in range(steps):
         logits, state = model.decoder.step(y, state, enc)
@@ -187,6 +214,27 @@ def attention_weights(model:EncoderDecoder, # a model whose decoder state has `.
         y = tgt_in[:, t + 1] if tgt_in is not None and t + 1 < steps else pred
     return torch.stack(tokens, 1).cpu(), torch.stack(weights, 1).cpu()
 
+# %% ../nbs/04_attention.ipynb #20de23cf
+@in_eval_mode
+def attention_weights(
+    model:EncoderDecoder, # a model whose decoder state has `.alpha`
+    src:Tensor, # (B, S) source ids
+    src_mask:Tensor|None=None, # (B, S) bool
+    tgt_in:Tensor|None=None, # (B, T) teacher-forced inputs; greedy decoding when None
+    max_len:int=50, # most generated tokens (greedy)
+) -> tuple[Tensor, Tensor]:
+    "(tokens (B, T): the target or the greedy output, weights (B, T, S)), both on the CPU."
+    check_tokens("src", src); check_mask("src_mask", src_mask, src)
+    device = next(model.parameters()).device
+    src = src.to(device)
+    src_mask = src_mask.to(device) if src_mask is not None else None
+    tgt_in = tgt_in.to(device) if tgt_in is not None else None
+    enc = model.encoder(src, src_mask)
+    bos = torch.full((src.size(0),), BOS_ID, device=src.device)
+    y = tgt_in[:, 0] if tgt_in is not None else bos
+    steps = tgt_in.size(1) if tgt_in is not None else max_len
+    return _record_weights(model, enc, y, tgt_in, steps)
+
 # %% ../nbs/04_attention.ipynb #00c4015a
 class Doc001State(NamedTuple):
     "Doc001AttnDecoder's state."
@@ -194,6 +242,21 @@ class Doc001State(NamedTuple):
     memory: Tensor # (B, max_length, H) encoder outputs, zero-padded to max_length
     alpha: Tensor|None # (B, max_length) the last step's weights
 
+# %% ../nbs/04_attention.ipynb #dfe427b5
+#| code-fold: true
+def _doc001_memory(decoder:Doc001AttnDecoder, enc:EncoderOutput) -> Tensor:
+    "(B, max_length, H): the encoder outputs, zeros after the source's S positions."
+    B, S, H = enc.outputs.shape
+    if S > decoder.max_length:
+        raise ValueError(f"src has {S} positions, more than the AttnDecoder's "
+                         f"max_length={decoder.max_length}: document 001's AttnDecoder cannot "
+                         f"read longer sources")
+    if not isinstance(enc.state, tuple) or H != decoder.hidden_size or enc.state[0].size(0) != 1:
+        raise ValueError(f"Doc001AttnDecoder needs a one-layer LSTM encoder of size "
+                         f"{decoder.hidden_size}")
+    return F.pad(enc.outputs, (0, 0, 0, decoder.max_length - S))
+
+# %% ../nbs/04_attention.ipynb #eb5129be
 class Doc001AttnDecoder(Decoder):
     "Document 001 §5.3's `AttnDecoder` as written (weights from Linear(2H, max_length)), batched."
     def __init__(self,
@@ -203,7 +266,8 @@ class Doc001AttnDecoder(Decoder):
                  dropout_p:float=0.1, # dropout on the embedding
                 ):
         super().__init__()
-        for name, v in (("hidden_size", hidden_size), ("output_size", output_size), ("max_length", max_length)):
+        for name, v in (("hidden_size", hidden_size), ("output_size", output_size),
+                        ("max_length", max_length)):
             check_size(name, v)
         self.hidden_size, self.output_size, self.max_length = hidden_size, output_size, max_length
         self.embedding = nn.Embedding(output_size, hidden_size)
@@ -214,68 +278,79 @@ class Doc001AttnDecoder(Decoder):
         self.out = nn.Linear(hidden_size, output_size)
 
     def init_state(self, enc:EncoderOutput) -> Doc001State:
-        B, S, H = enc.outputs.shape
-        if S > self.max_length:
-            raise ValueError(f"src has {S} positions, more than the AttnDecoder's max_length={self.max_length}: "
-                             f"document 001's AttnDecoder cannot read longer sources")
-        if not isinstance(enc.state, tuple) or H != self.hidden_size or enc.state[0].size(0) != 1:
-            raise ValueError(f"Doc001AttnDecoder needs a one-layer LSTM encoder of size {self.hidden_size}")
-        memory = F.pad(enc.outputs, (0, 0, 0, self.max_length - S))  # (B, max_length, H), zeros after S
-        return Doc001State(enc.state, memory, None)
+        return Doc001State(enc.state, _doc001_memory(self, enc), None)
 
-    def step(self, y_prev:Tensor, state:Doc001State, enc:EncoderOutput) -> tuple[Tensor, Doc001State]:
+    def step(self, y_prev:Tensor, state:Doc001State, enc:EncoderOutput
+            ) -> tuple[Tensor, Doc001State]:
         embedded = self.dropout(self.embedding(y_prev))  # (B, H)
         h = state.s[0][0]  # (B, H): hidden[0][0]
-        attn_weights = F.softmax(self.attn(torch.cat([embedded, h], 1)), dim=1)  # (B, max_length): no h_i anywhere
+        # (B, max_length): no h_i anywhere
+        attn_weights = F.softmax(self.attn(torch.cat([embedded, h], 1)), dim=1)
         attn_applied = (attn_weights.unsqueeze(1) @ state.memory).squeeze(1)  # (B, H)
         output = F.relu(self.attn_combine(torch.cat([embedded, attn_applied], 1)))  # (B, H)
         output, s = self.rnn(output.unsqueeze(1), state.s)  # (B, 1, H)
         logp = F.log_softmax(self.out(output.squeeze(1)), dim=1)  # (B, |V|)
         return logp, Doc001State(s, state.memory, attn_weights)
 
-    def reorder_state(self, state:Doc001State, index:Tensor, n:int, keep:tuple|list=()) -> Doc001State:
-        "Beam search's re-ordering: the LSTM state (1, B, H) along dim 1, the memory and the weights along dim 0."
-        return Doc001State(select_rows(state.s, index, n, 1, keep), *select_rows(state[1:], index, n, 0, keep))
+    def reorder_state(self, state:Doc001State, index:Tensor, n:int, keep:tuple|list=()
+                     ) -> Doc001State:
+        ("Beam search's re-ordering: the LSTM state (1, B, H) along dim 1, the memory and the "
+         "weights along dim 0.")
+        return Doc001State(select_rows(state.s, index, n, 1, keep),
+                           *select_rows(state[1:], index, n, 0, keep))
 
 # %% ../nbs/04_attention.ipynb #a1d13b4a
 MODES = ("init", "every_step", "attention", "doc001_attn", "doc001", "gated")
 
-def make_seq2seq(mode:str, # one of MODES
-                 src_vocab:int, # source vocabulary size
-                 tgt_vocab:int, # target vocabulary size
-                 emb_size:int=32, # embedding size (ignored by the doc001 modes: they use hidden_size)
-                 hidden_size:int=64, # hidden size
-                 score:str="additive", # attention score, modes "attention" and "gated"
-                 cell:type[nn.Module]=nn.GRU, # recurrent network, modes (a)-(c)
-                 bidirectional:bool=False, # bidirectional encoder, modes (a)-(c)
-                 max_length:int|None=None, # the doc001_attn decoder's max_length
-                 num_layers:int=1, # layers, modes (a)-(c)
-                 dropout:float=0.0, # dropout
-                ) -> EncoderDecoder:
-    "An encoder-decoder in connection mode (a) init, (b) every_step, (c) attention, (d) doc001/doc001_attn or (e) gated."
+def _doc001_seq2seq(mode:str, src_vocab:int, tgt_vocab:int, hidden_size:int,
+                    max_length:int|None, dropout:float) -> EncoderDecoder:
+    "001's Encoder, Embedding(V, H) and LSTM(H, H), with 001's Decoder or AttnDecoder."
+    enc = RNNEncoder(src_vocab, hidden_size, hidden_size, cell=nn.LSTM)
+    if mode == "doc001":
+        return EncoderDecoder(enc, Doc001Decoder(hidden_size, tgt_vocab))
+    if max_length is None:
+        raise ValueError("mode='doc001_attn' needs max_length")
+    dec = Doc001AttnDecoder(hidden_size, tgt_vocab, max_length, dropout_p=dropout)
+    return EncoderDecoder(enc, dec)
+
+# %% ../nbs/04_attention.ipynb #2eed9748
+def make_seq2seq(
+    mode:str, # one of MODES
+    src_vocab:int, # source vocabulary size
+    tgt_vocab:int, # target vocabulary size
+    emb_size:int=32, # embedding size (ignored by the doc001 modes: they use hidden_size)
+    hidden_size:int=64, # hidden size
+    score:str="additive", # attention score, modes "attention" and "gated"
+    cell:type[nn.Module]=nn.GRU, # recurrent network, modes (a)-(c)
+    bidirectional:bool=False, # bidirectional encoder, modes (a)-(c)
+    max_length:int|None=None, # the doc001_attn decoder's max_length
+    num_layers:int=1, # layers, modes (a)-(c)
+    dropout:float=0.0, # dropout
+) -> EncoderDecoder:
+    ("An encoder-decoder in connection mode (a) init, (b) every_step, (c) attention, (d) "
+     "doc001/doc001_attn or (e) gated.")
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}, expected one of {MODES}")
     if mode.startswith("doc001"):
-        enc = RNNEncoder(src_vocab, hidden_size, hidden_size, cell=nn.LSTM)  # 001's Encoder: Embedding(V, H), LSTM(H, H)
-        if mode == "doc001":
-            return EncoderDecoder(enc, Doc001Decoder(hidden_size, tgt_vocab))
-        if max_length is None:
-            raise ValueError("mode='doc001_attn' needs max_length")
-        return EncoderDecoder(enc, Doc001AttnDecoder(hidden_size, tgt_vocab, max_length, dropout_p=dropout))
+        return _doc001_seq2seq(mode, src_vocab, tgt_vocab, hidden_size, max_length, dropout)
     enc = RNNEncoder(src_vocab, emb_size, hidden_size, num_layers, cell, bidirectional, dropout)
     if mode in ("attention", "gated"):
-        dec = AttentionDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, score, num_layers, cell, dropout,
-                               gated=mode == "gated")
+        dec = AttentionDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, score, num_layers,
+                               cell, dropout, gated=mode == "gated")
     else:
-        dec = RNNDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, mode, num_layers, cell, dropout)
+        dec = RNNDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, mode, num_layers, cell,
+                         dropout)
     return EncoderDecoder(enc, dec)
 
+# %% ../nbs/04_attention.ipynb #23e2fb56
 def hidden_for_budget(mode:str, # one of MODES
                       budget:int, # target number of parameters
                       **kwargs, # the other arguments of make_seq2seq (vocabulary sizes included)
                      ) -> int:
-    "The hidden size (a multiple of 4) that brings `make_seq2seq(mode, ...)` closest to `budget` parameters."
-    count = lambda h: sum(p.numel() for p in make_seq2seq(mode, hidden_size=h, **kwargs).parameters())
+    ("The hidden size (a multiple of 4) that brings `make_seq2seq(mode, ...)` closest to `budget` "
+     "parameters.")
+    count = lambda h: sum(p.numel()
+                          for p in make_seq2seq(mode, hidden_size=h, **kwargs).parameters())
     lo, hi = 2, 128  # in units of 4; the count grows with h, so bisect
     while hi - lo > 1:
         mid = (lo + hi) // 2
