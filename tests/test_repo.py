@@ -37,6 +37,18 @@ def test_notebook_has_no_outputs(path):
     assert not dirty, f"{path.name}: code cells {dirty} carry outputs or execution counts (run `make sync`)"
 
 
+MAX_COLUMNS = 100  # what a code block of the book shows at 1400 px without a scroll bar
+
+
+@pytest.mark.parametrize("path", NBS, ids=lambda p: p.name)
+def test_code_lines_fit_the_page(path):
+    "Every code line of a chapter within MAX_COLUMNS; the Colab install cell (generated) excepted."
+    long = [(k, n + 1, len(line)) for k, c in enumerate(code_cells(path)) if k > 0
+            for n, line in enumerate(source(c).splitlines()) if len(line) > MAX_COLUMNS]
+    assert not long, (f"{path.name}: {len(long)} code lines over {MAX_COLUMNS} columns "
+                      f"(code cell, line, length): {long[:10]}")
+
+
 @pytest.mark.parametrize("path", NBS, ids=lambda p: p.name)
 def test_notebook_opens_with_the_colab_install_cell(path):
     cells = code_cells(path)
