@@ -167,7 +167,7 @@ class LinearAutoencoder(nn.Module):
                 ):
         super().__init__()
         check_size("in_features", in_features)
-        if not isinstance(k, int) or not 1 <= k <= in_features:
+        if check_size("k", k) > in_features:
             raise ValueError(f"k must be an int with 1 <= k <= in_features={in_features}, "
                              f"got {k!r}")
         self.in_features, self.k = in_features, k
@@ -245,8 +245,8 @@ class MLPAutoencoder(nn.Module):
         super().__init__()
         check_size("in_features", in_features)
         check_size("k", k)
-        if any(not isinstance(h, int) or h < 1 for h in hidden):
-            raise ValueError(f"hidden must be a tuple of ints >= 1, got {hidden!r}")
+        for i, h in enumerate(hidden):
+            check_size(f"hidden[{i}]", h)
         self.in_features, self.k = in_features, k
         sizes = [in_features, *hidden, k]
         enc, dec = _linear_stack(sizes, activation), _linear_stack(sizes[::-1], activation)
@@ -265,9 +265,11 @@ class MLPAutoencoder(nn.Module):
 #| code-fold: true
 def _check_conv_args(k, channels, image_size) -> None:
     check_size("k", k)
-    if not channels or any(not isinstance(c, int) or c < 1 for c in channels):
+    if not channels:
         raise ValueError(f"channels must be a non-empty tuple of ints >= 1, got {channels!r}")
-    if not isinstance(image_size, int) or image_size < 1 or image_size % 2 ** len(channels):
+    for i, c in enumerate(channels):
+        check_size(f"channels[{i}]", c)
+    if check_size("image_size", image_size) % 2 ** len(channels):
         raise ValueError("image_size must be a positive multiple of "
                          f"2**len(channels)={2 ** len(channels)}, got {image_size!r}")
 

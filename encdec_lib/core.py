@@ -28,13 +28,13 @@ else:
     from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['PROFILES', 'FULL_PROFILE_FILE', 'NOT_RUN', 'NOT_FOUND', 'get_profile', 'by_profile', 'get_device', 'set_seed',
-           'count_parameters', 'map_tensors', 'select_rows', 'eval_mode', 'in_eval_mode', 'to_device', 'patch',
-           'EncoderOutput', 'check_size', 'check_tokens', 'check_token_id', 'vocab_size_of', 'check_mask', 'Encoder',
-           'Decoder', 'EncoderDecoder', 'History', 'save_checkpoint', 'load_checkpoint', 'fit', 'linear_schedule',
-           'init_distributed', 'distributed_loader', 'find_full_profile', 'load_full_profile', 'glued_values',
-           'full_profile_run', 'full_profile_value', 'glue_full_profile', 'profiles_table', 'show_profiles',
-           'exact_match']
+__all__ = ['PROFILES', 'FULL_PROFILE_FILE', 'NOT_RUN', 'NOT_FOUND', 'get_profile', 'by_profile', 'get_device', 'check_size',
+           'check_size_or_none', 'set_seed', 'count_parameters', 'map_tensors', 'select_rows', 'eval_mode',
+           'in_eval_mode', 'to_device', 'patch', 'EncoderOutput', 'check_tokens', 'check_token_id', 'vocab_size_of',
+           'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'History', 'save_checkpoint', 'load_checkpoint', 'fit',
+           'linear_schedule', 'init_distributed', 'distributed_loader', 'find_full_profile', 'load_full_profile',
+           'glued_values', 'full_profile_run', 'full_profile_value', 'glue_full_profile', 'profiles_table',
+           'show_profiles', 'exact_match']
 
 # %% ../nbs/00_core.ipynb #02df8938
 PROFILES = ("fast", "full")
@@ -69,13 +69,37 @@ def get_device(
         device = "cuda" if torch.cuda.is_available() else "cpu"
     return torch.device(device)
 
+# %% ../nbs/00_core.ipynb #a15efc7f
+#| code-fold: true
+def _is_size(value:Any, minimum:int) -> bool:
+    "Whether `value` is an int >= `minimum`: a NumPy integer is an int here, a bool is not."
+    return not isinstance(value, bool) and isinstance(value, numbers.Integral) and value >= minimum
+
+def check_size(name:str, # argument name, for the error message
+               value:Any, # a size: a vocabulary, a width, a number of layers, a count, a seed, ...
+               minimum:int=1, # the smallest value allowed (0 for counts, ids and seeds)
+              ) -> int:
+    ("Return `value` as an int; a `ValueError` naming `name` unless it is an int >= `minimum` "
+     "(a bool is not an int here).")
+    if not _is_size(value, minimum):
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+def check_size_or_none(name:str, # argument name, for the error message
+                       value:Any, # an optional size or limit; None: no limit
+                       minimum:int=1, # the smallest value allowed
+                      ) -> int|None:
+    "`check_size`, with None allowed too (and returned)."
+    if value is not None and not _is_size(value, minimum):
+        raise ValueError(f"{name} must be None or an int >= {minimum}, got {value!r}")
+    return None if value is None else int(value)
+
 # %% ../nbs/00_core.ipynb #9a23e392
 def set_seed(seed:int=0, # the seed for Python, NumPy and torch
              deterministic:bool=True, # ask torch for deterministic algorithms (warns where none)
             ) -> int:
     "Seed every random number generator a chapter uses."
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    seed = check_size("seed", seed, minimum=0)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # seeds the CPU and every CUDA device
@@ -188,18 +212,6 @@ class EncoderOutput(NamedTuple):
     outputs: Tensor # (B, S, H): one vector per source position
     state: Any # final state: Tensor (layers, B, H), a tuple such as (h, c), or None
     mask: Tensor|None = None # (B, S) bool, True at real (non-padding) positions
-
-# %% ../nbs/00_core.ipynb #a15efc7f
-#| code-fold: true
-def check_size(name:str, # argument name, for the error message
-               value:Any, # a size: a vocabulary, a width, a number of layers, a count, ...
-               minimum:int=1, # the smallest value allowed (0 for counts and ids)
-              ) -> int:
-    ("Return `value`; a `ValueError` naming `name` unless it is an int >= `minimum` (a bool is "
-     "not an int here).")
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
 
 # %% ../nbs/00_core.ipynb #b3741ee9
 #| code-fold: true
@@ -661,7 +673,9 @@ def linear_schedule(
      "`fit(scheduler=...)`).")
     decay_start = warmup_steps if decay_start is None else decay_start
     check_size("total_steps", total_steps)
-    if not 0 <= warmup_steps <= decay_start < total_steps:
+    check_size("warmup_steps", warmup_steps, minimum=0)
+    check_size("decay_start", decay_start, minimum=0)
+    if not warmup_steps <= decay_start < total_steps:
         raise ValueError(f"need 0 <= warmup_steps <= decay_start < total_steps, got "
                          f"warmup_steps={warmup_steps}, decay_start={decay_start}, "
                          f"total_steps={total_steps}")

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
-from .core import check_size, patch
+from .core import check_size, check_size_or_none, patch
 
 # %% auto #0
 __all__ = ['MNIST_SHA256', 'MNIST_WHEEL', 'MNIST_WHEEL_SHA256', 'MNIST_MEMBER', 'MNIST_SPLITS', 'SPECIALS', 'PAD_ID', 'BOS_ID',
@@ -234,9 +234,7 @@ def detokenize(tokens:Sequence[str], # tokens from a tokenizer
 def _kept_tokens(sequences:Iterable[Sequence[str]], min_freq:int, max_size:int|None) -> list[str]:
     "Tokens seen at least `min_freq` times, most frequent first (ties: alphabetical)."
     check_size("min_freq", min_freq)
-    if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int)
-                                 or max_size < 0):
-        raise ValueError(f"max_size must be None or an int >= 0, got {max_size!r}")
+    check_size_or_none("max_size", max_size, minimum=0)
     counts = Counter(t for seq in sequences for t in seq)
     kept = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
     return kept[:max_size] if max_size is not None else kept
@@ -578,8 +576,8 @@ def _check_digits_args(n, min_len, max_len, task) -> None:
     check_size("n", n, minimum=0)
     if task not in ("copy", "reverse"):
         raise ValueError(f"task={task!r}, expected 'copy' or 'reverse'")
-    if not 1 <= min_len <= max_len:
-        raise ValueError(f"need 1 <= min_len <= max_len, got min_len={min_len}, max_len={max_len}")
+    check_size("min_len", min_len)
+    check_size("max_len", max_len, minimum=min_len)
 
 # %% ../nbs/02_data.ipynb #9bbe6517
 def make_digits(n:int, # number of pairs

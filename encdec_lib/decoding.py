@@ -9,8 +9,9 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from .core import (EncoderDecoder, EncoderOutput, check_mask, check_size, check_token_id,
-                             check_tokens, in_eval_mode, map_tensors, select_rows, vocab_size_of)
+from .core import (EncoderDecoder, EncoderOutput, check_mask, check_size,
+                             check_size_or_none, check_token_id, check_tokens, in_eval_mode,
+                             map_tensors, select_rows, vocab_size_of)
 from .data import BOS_ID, EOS_ID, PAD_ID
 
 # %% auto #0
@@ -31,8 +32,7 @@ def check_temperature(temperature:float, # must be a finite number > 0
 def check_top_k(top_k:int|None, # None, or an int >= 1
                 ) -> None:
     "Raise a ValueError unless top_k is None or an int >= 1."
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-        raise ValueError(f"top_k must be an int >= 1 (or None for no top-k filter), got {top_k!r}")
+    check_size_or_none("top_k", top_k)
 
 # %% ../nbs/06_decoding.ipynb #a61d9e31
 #| code-fold: true
