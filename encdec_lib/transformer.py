@@ -410,8 +410,7 @@ def sinusoidal_encoding(max_len:int, # number of positions
                         dtype:torch.dtype=torch.float32, # dtype of the result (computed in float64)
                        ) -> Tensor:
     "PE[pos, 2i] = sin(pos / base^(2i/d)), PE[pos, 2i+1] = cos(pos / base^(2i/d)): (max_len, d)."
-    if max_len < 1 or d_model < 1:
-        raise ValueError(f"max_len and d_model must be >= 1, got {max_len}, {d_model}")
+    check_size("max_len", max_len); check_size("d_model", d_model)
     pos = torch.arange(max_len, dtype=torch.float64).unsqueeze(1)  # (L, 1)
     omega = base ** (-torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)  # (⌈d/2⌉,): ω_i
     pe = torch.zeros(max_len, d_model, dtype=torch.float64)
