@@ -22,8 +22,10 @@ __all__ = ['STRIP_HEIGHT', 'DIGIT_SIZES', 'GAPS', 'MAX_DIGITS', 'KINDS', 'Strips
            'trainable_parameters', 'CaptionBatch', 'CaptionLoader', 'caption_loss', 'read_strips', 'words_to_number']
 
 # %% ../nbs/08_captioning.ipynb #c70823cd
-STRIP_HEIGHT = 16 # pixels: every strip, and the canvas of the single digits the CNN is pretrained on
-DIGIT_SIZES = (14, 16) # inclusive range of the side, in pixels, of each digit (MNIST's 28 scaled down)
+# pixels: every strip, and the canvas of the single digits the CNN is pretrained on
+STRIP_HEIGHT = 16
+# inclusive range of the side, in pixels, of each digit (MNIST's 28 scaled down)
+DIGIT_SIZES = (14, 16)
 GAPS = (-1, 3) # inclusive range of the horizontal gap between two digits (-1: they may touch)
 MAX_DIGITS = 9 # the most digits a strip may hold (num2words reads numbers far larger)
 
@@ -33,12 +35,14 @@ class Strips(NamedTuple):
     images: Tensor # (n, STRIP_HEIGHT, width) uint8 pixels, 0 = black
     numbers: list[str] # the digits of each strip, left to right ("314")
     captions: list[str] # each number in words ("three hundred and fourteen")
-    boxes: list[list[tuple[int, int, int]]] # per strip, per digit: (x, y, side) of its square, in pixels
+    # per strip, per digit: (x, y, side) of its square, in pixels
+    boxes: list[list[tuple[int, int, int]]]
 
 # %% ../nbs/08_captioning.ipynb #5122b4cf
 def strip_width(max_digits:int, # the most digits a strip holds
                ) -> int:
-    "The narrowest width that always fits `max_digits` digits of the largest size with gaps <= 0: DIGIT_SIZES[1] * max_digits + 4."
+    ("The narrowest width that always fits `max_digits` digits of the largest size "
+     "with gaps <= 0: DIGIT_SIZES[1] * max_digits + 4.")
     _check_count("max_digits", max_digits)
     return DIGIT_SIZES[1] * max_digits + 4
 
@@ -51,28 +55,33 @@ def _check_count(name:str, value) -> int:
 
 # %% ../nbs/08_captioning.ipynb #8678c821
 def make_strips(n:int, # number of strips (>= 1)
-                max_digits:int, # each strip holds min_digits ... max_digits digits, uniformly (<= MAX_DIGITS)
-                split:str="train", # MNIST split the digit images come from: "train", "valid" or "test"
-                seed:int=0, # the strips are a deterministic function of the seed (and the arguments)
+                # each strip holds min_digits ... max_digits digits, uniformly (<= MAX_DIGITS)
+                max_digits:int,
+                split:str="train", # MNIST split of the digit images: "train", "valid" or "test"
+                seed:int=0, # the strips are a deterministic function of seed (and the arguments)
                 min_digits:int=1, # the fewest digits of a strip
                 width:int|None=None, # canvas width in pixels; `strip_width(max_digits)` when None
                 lang:str="en", # num2words language of the captions ("fr": "trois cent quatorze")
-                mnist:tuple[Tensor, Tensor]|None=None, # (images (N, 28, 28) in [0, 1], labels (N,)); `load_mnist(split)` when None
+                # (images (N, 28, 28) in [0, 1], labels (N,)); `load_mnist(split)` when None
+                mnist:tuple[Tensor, Tensor]|None=None,
                ) -> Strips:
-    "Strips of 1 to `max_digits` MNIST digits side by side (random size, gaps and height), captioned with their number in words; no leading zero."
+    ("Strips of 1 to `max_digits` MNIST digits side by side (random size, gaps and height), "
+     "captioned with their number in words; no leading zero.")
     from num2words import num2words
     check_size("n", n)  # the number of strips: not an empty set
-    max_digits, min_digits = _check_count("max_digits", max_digits), _check_count("min_digits", min_digits)
+    max_digits, min_digits = (_check_count("max_digits", max_digits),
+                              _check_count("min_digits", min_digits))
     if min_digits > max_digits:
         raise ValueError(f"min_digits={min_digits} is more than max_digits={max_digits}")
     need = DIGIT_SIZES[1] * max_digits
     W = strip_width(max_digits) if width is None else width
     if isinstance(W, bool) or not isinstance(W, numbers.Integral) or W < need:
-        raise ValueError(f"width={width!r} cannot hold {max_digits} digits of up to {DIGIT_SIZES[1]} pixels: "
-                         f"expected an int >= {need}")
+        raise ValueError(f"width={width!r} cannot hold {max_digits} digits of up to "
+                         f"{DIGIT_SIZES[1]} pixels: expected an int >= {need}")
     x, y = load_mnist(split) if mnist is None else mnist
     if x.dim() != 3 or x.shape[1:] != (28, 28) or y.shape != x.shape[:1]:
-        raise ValueError(f"mnist must be images (N, 28, 28) and labels (N,), got {tuple(x.shape)} and {tuple(y.shape)}")
+        raise ValueError("mnist must be images (N, 28, 28) and labels (N,), "
+                         f"got {tuple(x.shape)} and {tuple(y.shape)}")
     by_label = [np.flatnonzero(y.numpy() == d) for d in range(10)]
     if any(len(ix) == 0 for ix in by_label):
         raise ValueError("mnist must hold at least one image of every digit 0-9")
@@ -91,7 +100,8 @@ def make_strips(n:int, # number of strips (>= 1)
         ys = rng.integers(0, STRIP_HEIGHT - sides + 1)  # vertical jitter
         box = []
         for j in range(k):
-            plan.append((i, by_label[ds[j]][rng.integers(len(by_label[ds[j]]))], sides[j], x0, ys[j]))
+            plan.append((i, by_label[ds[j]][rng.integers(len(by_label[ds[j]]))],
+                         sides[j], x0, ys[j]))
             box.append((x0, int(ys[j]), int(sides[j])))
             x0 += int(sides[j]) + (int(gaps[j]) if j < k - 1 else 0)
         numbers_.append("".join(map(str, ds))); boxes.append(box)
@@ -99,7 +109,8 @@ def make_strips(n:int, # number of strips (>= 1)
     plan = np.array(plan)
     for s in np.unique(plan[:, 2]):  # scale all digits of one size at once
         rows = plan[plan[:, 2] == s]
-        small = F.interpolate(x[torch.from_numpy(rows[:, 1])].float().unsqueeze(1), size=(int(s), int(s)), mode="bilinear",
+        small = F.interpolate(x[torch.from_numpy(rows[:, 1])].float().unsqueeze(1),
+                              size=(int(s), int(s)), mode="bilinear",
                               antialias=True, align_corners=False).squeeze(1).numpy()
         for (i, _, _, x0, y0), im in zip(rows, small):
             patch = canvas[i, y0:y0 + s, x0:x0 + s]
@@ -122,18 +133,25 @@ def im2col(x:Tensor, # (B, C, H, W) images
            stride:int|tuple[int, int]=1, # (s_h, s_w)
            padding:int|tuple[int, int]=0, # zeros added on each side (p_h, p_w)
           ) -> Tensor:
-    "Every k_h x k_w patch as a column: (B, C·k_h·k_w, H'·W'), rows ordered (c, i, j) like a conv weight's (C, k_h, k_w)."
+    ("Every k_h x k_w patch as a column: (B, C·k_h·k_w, H'·W'), "
+     "rows ordered (c, i, j) like a conv weight's (C, k_h, k_w).")
     if not isinstance(x, Tensor) or x.dim() != 4:
-        raise ValueError(f"x must be a (B, C, H, W) tensor, got {tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
-    (kh, kw), (sh, sw), (ph, pw) = _pair("kernel_size", kernel_size), _pair("stride", stride), _pair("padding", padding)
+        raise ValueError("x must be a (B, C, H, W) tensor, got "
+                         f"{tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
+    (kh, kw), (sh, sw), (ph, pw) = (_pair("kernel_size", kernel_size), _pair("stride", stride),
+                                    _pair("padding", padding))
     if min(kh, kw, sh, sw) < 1 or min(ph, pw) < 0:
-        raise ValueError(f"kernel_size and stride must be >= 1 and padding >= 0, got {kernel_size}, {stride}, {padding}")
+        raise ValueError("kernel_size and stride must be >= 1 and padding >= 0, "
+                         f"got {kernel_size}, {stride}, {padding}")
     B, C, H, W = x.shape
-    Ho, Wo = (H + 2 * ph - kh) // sh + 1, (W + 2 * pw - kw) // sw + 1  # H' = floor((H + 2p - k) / s) + 1
+    # H' = floor((H + 2p - k) / s) + 1
+    Ho, Wo = (H + 2 * ph - kh) // sh + 1, (W + 2 * pw - kw) // sw + 1
     if Ho < 1 or Wo < 1:
-        raise ValueError(f"x of size {H}x{W} with padding {(ph, pw)} is smaller than the kernel {(kh, kw)}")
+        raise ValueError(f"x of size {H}x{W} with padding {(ph, pw)} "
+                         f"is smaller than the kernel {(kh, kw)}")
     xp = F.pad(x, (pw, pw, ph, ph))  # (B, C, H + 2p_h, W + 2p_w)
-    cols = [xp[:, :, i:i + sh * (Ho - 1) + 1:sh, j:j + sw * (Wo - 1) + 1:sw]  # (B, C, H', W'): the kernel's tap (i, j) at every output
+    # each (B, C, H', W'): the kernel's tap (i, j) at every output
+    cols = [xp[:, :, i:i + sh * (Ho - 1) + 1:sh, j:j + sw * (Wo - 1) + 1:sw]
             for i in range(kh) for j in range(kw)]
     return torch.stack(cols, 2).reshape(B, C * kh * kw, Ho * Wo)  # (B, C·k_h·k_w, H'·W')
 
@@ -144,20 +162,25 @@ def conv2d_im2col(x:Tensor, # (B, C_in, H, W) images
                   stride:int|tuple[int, int]=1, # (s_h, s_w)
                   padding:int|tuple[int, int]=0, # (p_h, p_w)
                  ) -> Tensor:
-    "The convolution (cross-correlation, as torch.nn's) as one matrix product: Y = W_mat @ im2col(x) + b, (B, C_out, H', W')."
+    ("The convolution (cross-correlation, as torch.nn's) as one matrix product: "
+     "Y = W_mat @ im2col(x) + b, (B, C_out, H', W').")
     if weight.dim() != 4 or x.dim() != 4 or x.size(1) != weight.size(1):
-        raise ValueError(f"x {tuple(x.shape)} must be (B, C_in, H, W) with C_in = weight.shape[1] (weight {tuple(weight.shape)})")
-    (kh, kw), (sh, sw), (ph, pw) = weight.shape[2:], _pair("stride", stride), _pair("padding", padding)
+        raise ValueError(f"x {tuple(x.shape)} must be (B, C_in, H, W) "
+                         f"with C_in = weight.shape[1] (weight {tuple(weight.shape)})")
+    (kh, kw), (sh, sw), (ph, pw) = (weight.shape[2:], _pair("stride", stride),
+                                    _pair("padding", padding))
     Ho, Wo = (x.size(2) + 2 * ph - kh) // sh + 1, (x.size(3) + 2 * pw - kw) // sw + 1
     cols = im2col(x, (kh, kw), (sh, sw), (ph, pw))  # (B, C_in·k_h·k_w, H'·W')
-    y = weight.reshape(weight.size(0), -1) @ cols  # (C_out, C_in·k_h·k_w) @ (B, C_in·k_h·k_w, H'·W') -> (B, C_out, H'·W')
+    # (C_out, C_in·k_h·k_w) @ (B, C_in·k_h·k_w, H'·W') -> (B, C_out, H'·W')
+    y = weight.reshape(weight.size(0), -1) @ cols
     if bias is not None:
         y = y + bias.view(1, -1, 1)
     return y.view(x.size(0), weight.size(0), Ho, Wo)
 
 # %% ../nbs/08_captioning.ipynb #14b23af2
 class Im2colConv2d(nn.Module):
-    "`conv2d_im2col` with torch.nn.Conv2d's arguments (groups=1, dilation=1), initialization and state_dict."
+    ("`conv2d_im2col` with torch.nn.Conv2d's arguments (groups=1, dilation=1), "
+     "initialization and state_dict.")
     def __init__(self,
                  in_channels:int, # C_in
                  out_channels:int, # C_out
@@ -168,7 +191,8 @@ class Im2colConv2d(nn.Module):
                 ):
         super().__init__()
         check_size("in_channels", in_channels); check_size("out_channels", out_channels)
-        ref = nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding, bias=bias)  # torch.nn's initialization
+        # torch.nn's initialization
+        ref = nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding, bias=bias)
         self.stride, self.padding = ref.stride, ref.padding
         self.weight = ref.weight
         self.bias = ref.bias
@@ -179,25 +203,30 @@ class Im2colConv2d(nn.Module):
 # %% ../nbs/08_captioning.ipynb #e1855b3c
 def sinusoidal_2d(h:int, # grid rows
                   w:int, # grid columns
-                  d:int, # width (even): the first d/2 coordinates encode the row, the last d/2 the column
+                  # width (even): the first d/2 coordinates encode the row, the last d/2 the column
+                  d:int,
                  ) -> Tensor:
-    "2-D positional encoding of an h x w grid, row-major: (h·w, d), PE[(r, c)] = [PE_1d(r); PE_1d(c)]."
+    ("2-D positional encoding of an h x w grid, row-major: (h·w, d), "
+     "PE[(r, c)] = [PE_1d(r); PE_1d(c)].")
     check_size("h", h); check_size("w", w); check_size("d", d)
     if d % 2:
         raise ValueError(f"d must be even (half for the row, half for the column), got {d}")
-    rows, cols = sinusoidal_encoding(h, d // 2), sinusoidal_encoding(w, d // 2)  # (h, d/2), (w, d/2)
+    # (h, d/2), (w, d/2)
+    rows, cols = sinusoidal_encoding(h, d // 2), sinusoidal_encoding(w, d // 2)
     grid = torch.cat([rows[:, None].expand(h, w, -1), cols[None].expand(h, w, -1)], -1)  # (h, w, d)
     return grid.reshape(h * w, d)
 
 # %% ../nbs/08_captioning.ipynb #3dff1749
 class DigitCNN(nn.Module):
-    "Three conv-ReLU-maxpool blocks (the grid is 1/8 of the image); a linear head classifies a single 16x16 digit."
+    ("Three conv-ReLU-maxpool blocks (the grid is 1/8 of the image); "
+     "a linear head classifies a single 16x16 digit.")
     def __init__(self,
                  channels:Sequence[int]=(16, 32, 64), # output channels of the three blocks
                 ):
         super().__init__()
         if len(channels) != 3:
-            raise ValueError(f"channels must give the output channels of 3 blocks, got {channels!r}")
+            raise ValueError("channels must give the output channels of 3 blocks, "
+                             f"got {channels!r}")
         layers, c_in = [], 1
         for i, c in enumerate(channels):
             check_size(f"channels[{i}]", c)
@@ -217,13 +246,15 @@ class DigitCNN(nn.Module):
 
 # %% ../nbs/08_captioning.ipynb #85548898
 class StripEncoder(Encoder):
-    "A CNN's last feature map as a grid of encoder states (+ 2-D positional encoding), and one context vector of the whole grid."
+    ("A CNN's last feature map as a grid of encoder states (+ 2-D positional encoding), "
+     "and one context vector of the whole grid.")
     def __init__(self,
                  cnn:DigitCNN, # its `features` give the grid; frozen when `freeze`
                  height:int, # image height (STRIP_HEIGHT)
                  width:int, # image width
                  d_model:int=96, # size of each grid vector h_i
-                 context_size:int|None=96, # size of the context vector c; None: no context (state None)
+                 # size of the context vector c; None: no context (state None)
+                 context_size:int|None=96,
                  freeze:bool=True, # keep the CNN fixed (its features can then be cached)
                 ):
         super().__init__()
@@ -244,7 +275,8 @@ class StripEncoder(Encoder):
 @patch
 def from_features(self:StripEncoder, f:Tensor, # (B, C, h, w) from `features`
                  ) -> EncoderOutput:
-    "EncoderOutput(outputs (B, S, d) the grid row-major, state (1, B, context_size) or None, mask None)."
+    ("EncoderOutput(outputs (B, S, d) the grid row-major, "
+     "state (1, B, context_size) or None, mask None).")
     _check_features(self, f)
     g = torch.relu(self.proj(f)).flatten(2).transpose(1, 2)  # (B, S, d), S = h·w
     # c = tanh(W_c vec(G) + b_c): (1, B, context_size)
@@ -264,7 +296,8 @@ def forward(self:StripEncoder, src:Tensor, # (B, H·W) pixel ids, `pixels(images
 #| code-fold: true
 def pixels(images:Tensor, # (B, H, W) uint8 strips
           ) -> Tensor:
-    "A strip as the course's decoders read a source: (B, H·W) int64 ids, the 8-bit pixel values 0-255."
+    ("A strip as the course's decoders read a source: "
+     "(B, H·W) int64 ids, the 8-bit pixel values 0-255.")
     if not isinstance(images, Tensor) or images.dim() != 3 or images.dtype != torch.uint8:
         got = (f"{images.dtype} {tuple(images.shape)}" if isinstance(images, Tensor)
                else type(images).__name__)
@@ -276,8 +309,8 @@ def pixels(images:Tensor, # (B, H, W) uint8 strips
 def _check_strip_size(height:int, width:int):
     check_size("height", height), check_size("width", width)
     if height % 8 or width < 8:
-        raise ValueError(f"height must be a multiple of 8 and width >= 8 (the CNN divides both by 8), "
-                         f"got {height}x{width}")
+        raise ValueError(f"height must be a multiple of 8 and width >= 8 "
+                         f"(the CNN divides both by 8), got {height}x{width}")
 
 # %% ../nbs/08_captioning.ipynb #1704c302
 #| code-fold: true
@@ -312,14 +345,16 @@ def make_captioner(kind:str, # one of KINDS
                    cnn:DigitCNN, # the (pretrained) CNN
                    width:int, # strip width
                    vocab_size:int, # caption vocabulary size
-                   hidden_size:int=96, # the recurrent decoders' hidden size (also the context size of "context")
+                   # the recurrent decoders' hidden size (also the context size of "context")
+                   hidden_size:int=96,
                    d_model:int=96, # grid vector size (and the Transformer's width)
                    emb_size:int=32, # the recurrent decoders' word embedding size
                    nhead:int=4, # Transformer heads
                    num_layers:int=2, # Transformer decoder layers
                    max_len:int=40, # the Transformer's longest caption
                   ) -> EncoderDecoder:
-    "(a) 'context': the context vector as the GRU's initial state; (b) 'attention': additive attention over the grid; (c) 'transformer': cross-attention."
+    ("(a) 'context': the context vector as the GRU's initial state; "
+     "(b) 'attention': additive attention over the grid; (c) 'transformer': cross-attention.")
     from encdec_lib.attention import AttentionDecoder
     from encdec_lib.seq2seq import RNNDecoder
     from encdec_lib.transformer import TransformerDecoder
@@ -329,11 +364,14 @@ def make_captioner(kind:str, # one of KINDS
         enc = StripEncoder(cnn, STRIP_HEIGHT, width, d_model, context_size=hidden_size)
         dec = RNNDecoder(vocab_size, emb_size, hidden_size, enc_size=hidden_size, mode="init")
     elif kind == "attention":
-        enc = StripEncoder(cnn, STRIP_HEIGHT, width, d_model, context_size=d_model)  # s_0 = bridge(c)
-        dec = AttentionDecoder(vocab_size, emb_size, hidden_size, enc_size=d_model, score="additive")
+        # s_0 = bridge(c)
+        enc = StripEncoder(cnn, STRIP_HEIGHT, width, d_model, context_size=d_model)
+        dec = AttentionDecoder(vocab_size, emb_size, hidden_size, enc_size=d_model,
+                               score="additive")
     else:
         enc = StripEncoder(cnn, STRIP_HEIGHT, width, d_model, context_size=None)
-        dec = TransformerDecoder(vocab_size, d_model, nhead, num_layers, dim_feedforward=2 * d_model, dropout=0.0, max_len=max_len)
+        dec = TransformerDecoder(vocab_size, d_model, nhead, num_layers,
+                                 dim_feedforward=2 * d_model, dropout=0.0, max_len=max_len)
     return EncoderDecoder(enc, dec)
 
 # %% ../nbs/08_captioning.ipynb #2a2567c4
@@ -357,9 +395,11 @@ class CaptionLoader:
                  seed:int=0, # the shuffling seed
                 ):
         if len(features) != len(targets) or len(targets) == 0:
-            raise ValueError(f"features ({len(features)}) and targets ({len(targets)}) must be as many, and not none")
+            raise ValueError(f"features ({len(features)}) and targets ({len(targets)}) "
+                             "must be as many, and not none")
         self.features, self.targets = features, [list(t) for t in targets]
-        self.batch_size, self.generator = check_size("batch_size", batch_size), torch.Generator().manual_seed(seed)
+        self.batch_size, self.generator = (check_size("batch_size", batch_size),
+                                           torch.Generator().manual_seed(seed))
     def __len__(self) -> int: return -(-len(self.targets) // self.batch_size)
     def __iter__(self):
         order = torch.randperm(len(self.targets), generator=self.generator)
@@ -373,7 +413,8 @@ class CaptionLoader:
 def caption_loss(model:EncoderDecoder, # a `make_captioner` model
                  batch:CaptionBatch, # cached features and targets
                 ) -> Tensor:
-    "Teacher-forced cross-entropy per real target token, from cached features (the frozen CNN is not run)."
+    ("Teacher-forced cross-entropy per real target token, from cached features "
+     "(the frozen CNN is not run).")
     enc = model.encoder.from_features(batch.features)
     logits, _ = model.decoder(batch.tgt_in, model.decoder.init_state(enc), enc)  # (B, T, |V|)
     return F.cross_entropy(logits.transpose(1, 2), batch.tgt_out, ignore_index=PAD_ID)
@@ -393,26 +434,33 @@ def read_strips(model:EncoderDecoder, # a `make_captioner` model
     out = []
     for i in range(0, len(images), chunk):
         src = pixels(images[i:i + chunk])
-        ids = greedy_search(model, src, None, max_length) if beam_size == 1 else beam_search(model, src, None, beam_size, max_length)[0]
+        ids = (greedy_search(model, src, None, max_length) if beam_size == 1
+               else beam_search(model, src, None, beam_size, max_length)[0])
         out += [vocab.decode(row) for row in ids]
     return out
 
-_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                                      "fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven "
+                                      "twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+                                      "nineteen".split())}
+_TENS = {w: 10 * i
+         for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _SCALES = {"thousand": 10 ** 3, "million": 10 ** 6}
 
 # %% ../nbs/08_captioning.ipynb #c3fcf2de
-def words_to_number(tokens:Sequence[str], # an English caption, word-tokenized ("twenty", "-", "one")
-                   ) -> int|None:
-    "The number an English num2words caption denotes, or None when the tokens are not one (e.g. 'hundred five')."
-    total, group, last, scale = 0, None, None, math.inf  # group: the value since the last scale word; scale: the last scale word's
+def words_to_number(
+    tokens:Sequence[str], # an English caption, word-tokenized ("twenty", "-", "one")
+) -> int|None:
+    ("The number an English num2words caption denotes, "
+     "or None when the tokens are not one (e.g. 'hundred five').")
+    # group: the value since the last scale word; scale: the last scale word's
+    total, group, last, scale = 0, None, None, math.inf
     for t in tokens:
         if t in ("and", ",", "-"):
             continue
         if t in _UNITS or t in _TENS:
             v = _UNITS.get(t, _TENS.get(t))
-            if group is not None and (last in _UNITS or (last in _TENS and t not in _UNITS) or (last in _TENS and _UNITS[t] >= 10)):
+            if group is not None and (last in _UNITS or (last in _TENS and t not in _UNITS)
+                                      or (last in _TENS and _UNITS[t] >= 10)):
                 return None  # two numbers in a row ("five six", "twenty thirty")
             group = (group or 0) + v
         elif t == "hundred":
@@ -420,7 +468,8 @@ def words_to_number(tokens:Sequence[str], # an English caption, word-tokenized (
                 return None
             group *= 100
         elif t in _SCALES:
-            if group is None or _SCALES[t] >= scale:  # "thousand" alone, or "... thousand ... thousand"
+            # "thousand" alone, or "... thousand ... thousand"
+            if group is None or _SCALES[t] >= scale:
                 return None
             total, group, scale = total + group * _SCALES[t], None, _SCALES[t]
         else:
