@@ -230,8 +230,8 @@ def attention_weights(
     src_mask = src_mask.to(device) if src_mask is not None else None
     tgt_in = tgt_in.to(device) if tgt_in is not None else None
     enc = model.encoder(src, src_mask)
-    bos = torch.full((src.size(0),), BOS_ID, device=src.device)
-    y = tgt_in[:, 0] if tgt_in is not None else bos
+    y = (tgt_in[:, 0] if tgt_in is not None
+         else torch.full((src.size(0),), BOS_ID, device=src.device))
     steps = tgt_in.size(1) if tgt_in is not None else max_len
     return _record_weights(model, enc, y, tgt_in, steps)
 

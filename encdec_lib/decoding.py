@@ -177,11 +177,10 @@ def length_penalty(lengths:Tensor, # number of generated tokens (with <eos>)
 def _extend(logp_sum:Tensor, # (B, k) scores of the hypotheses
             logp:Tensor, # (B, k, |V|) log p of each next token
             done:Tensor, # (B, k) bool, True where a hypothesis has ended
-            pad_id:int, # the one token a finished hypothesis continues with
+            finished:Tensor, # (|V|,) log p of a finished hypothesis's next token: 0 at <pad>
            ) -> tuple[Tensor, Tensor, Tensor]:
     "The k best extensions of each sentence: scores (B, k), the hypothesis each extends, the token."
     B, k, V = logp.shape
-    finished = torch.full((V,), float("-inf"), device=logp_sum.device); finished[pad_id] = 0.0
     logp = torch.where(done.unsqueeze(-1), finished, logp)
     cand = (logp_sum.unsqueeze(-1) + logp).view(B, k * V)  # (B, k·|V|)
     logp_sum, flat = cand.topk(k, dim=-1)  # (B, k)
@@ -234,10 +233,14 @@ def beam_search(model:EncoderDecoder, # any model with the course's Encoder/Deco
     lengths = torch.zeros(B, k, dtype=torch.long, device=dev)
     offset = torch.arange(B, device=dev).unsqueeze(1) * k  # (B, 1): first row of each sentence
     tokens, parents = [], []  # per step: (N,) each row's token, and the row it extended
+    finished = None  # (|V|,), built at the first step: a finished hypothesis can only add <pad>
     for _ in range(max_length):
         logits, state = model.decoder.step(y, state, enc)  # (N, |V|)
         logp = logits.float().log_softmax(-1).view(B, k, -1)  # (B, k, |V|)
-        logp_sum, beam, tok = _extend(logp_sum, logp, done, pad_id)  # (B, k) each
+        if finished is None:
+            finished = torch.full(logp.shape[-1:], float("-inf"), device=dev)
+            finished[pad_id] = 0.0
+        logp_sum, beam, tok = _extend(logp_sum, logp, done, finished)  # (B, k) each
         rows = (beam + offset).view(N)  # (N,) rows in the flat batch
         state = reorder_state(model.decoder, state, rows, N, keep=static)
         tokens.append(tok.view(N)); parents.append(rows)
