@@ -164,6 +164,17 @@ class AttentionDecoder(Decoder):
         self.out = nn.Linear(hidden_size + enc_size, vocab_size)  # W_out [s_t; c_t] + b_out
         self.gate = nn.Linear(hidden_size + enc_size, enc_size) if gated else None  # W_g, b_g
 
+    def forward(self, tgt_in:Tensor, state:AttnState, enc:EncoderOutput
+               ) -> tuple[Tensor, AttnState]:
+        "Teacher-forced logits (B, T, |V|) and the final state (see `_advance` below)."
+        check_tokens("tgt_in", tgt_in, self.vocab_size)
+        e = self.dropout(self.embed(tgt_in))  # (B, T, E)
+        s_c = []
+        for t in range(tgt_in.size(1)):
+            s_c_t, state = self._advance(e[:, t], state, enc)
+            s_c.append(s_c_t)
+        return self.out(torch.stack(s_c, 1)), state  # (B, T, H + d_k) -> (B, T, |V|)
+
 # %% ../nbs/04_attention.ipynb #f78e6143
 @patch
 def init_state(self:AttentionDecoder, enc:EncoderOutput) -> AttnState:
@@ -180,16 +191,21 @@ def init_state(self:AttentionDecoder, enc:EncoderOutput) -> AttnState:
 
 # %% ../nbs/04_attention.ipynb #d13eac57
 @patch
-def step(self:AttentionDecoder, y_prev:Tensor, state:AttnState, enc:EncoderOutput
-        ) -> tuple[Tensor, AttnState]:
+def _advance(self:AttentionDecoder, e_prev:Tensor, state:AttnState, enc:EncoderOutput
+            ) -> tuple[Tensor, AttnState]:
+    "[s_t; c_t] (B, H + d_k) and the new state, from the embedded previous token e_prev (B, E)."
     # (B, d_k), (B, S)
     c, alpha = self.attention(_top(state.s), enc.outputs, enc.mask, state.prepared)
     if self.gate is not None:  # c'_t = sigmoid(W_g [s_{t-1}; c_t] + b_g) * c_t, elementwise
         c = torch.sigmoid(self.gate(torch.cat([_top(state.s), c], -1))) * c
-    x = torch.cat([self.dropout(self.embed(y_prev)), c], -1).unsqueeze(1)  # (B, 1, E + d_k)
-    out, s = self.rnn(x, state.s)  # (B, 1, H)
-    logits = self.out(torch.cat([out.squeeze(1), c], -1))  # (B, |V|)
-    return logits, AttnState(s, alpha, state.prepared)
+    out, s = self.rnn(torch.cat([e_prev, c], -1).unsqueeze(1), state.s)  # (B, 1, H)
+    return torch.cat([out.squeeze(1), c], -1), AttnState(s, alpha, state.prepared)
+
+@patch
+def step(self:AttentionDecoder, y_prev:Tensor, state:AttnState, enc:EncoderOutput
+        ) -> tuple[Tensor, AttnState]:
+    s_c, state = self._advance(self.dropout(self.embed(y_prev)), state, enc)
+    return self.out(s_c), state  # (B, |V|)
 
 # %% ../nbs/04_attention.ipynb #71e1ed0a
 @patch
