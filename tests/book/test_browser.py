@@ -105,7 +105,8 @@ DEBRIS = {
 
 
 def layout_problems(page) -> dict:
-    "Display equations and tables wider than the article (cut off or scrolled); private names in headings."
+    ("Display equations, tables and code wider than the article (cut off or scrolled); private names in "
+     "headings.")
     return page.evaluate("""() => {
         const article = document.querySelector('article') || document.body;
         const width = article.getBoundingClientRect().width;
@@ -121,9 +122,11 @@ def layout_problems(page) -> dict:
             .filter(t => t.scrollWidth > t.clientWidth + 2 || t.getBoundingClientRect().width > width + 2
                          || (t.parentElement && t.parentElement.scrollWidth > t.parentElement.clientWidth + 2))
             .map(t => label(t.querySelector('tr') || t));
+        const code = Array.from(article.querySelectorAll('div.highlight pre, .cell_output pre'))
+            .filter(wide).map(e => (e.textContent.split('\\n').find(l => l.length > 88) || label(e)).slice(0, 80));
         const headings = Array.from(article.querySelectorAll('h1, h2, h3, h4'))
             .map(label).filter(t => /(^|[.\\s])_[A-Za-z]\\w*\\./.test(t));
-        return {equations, tables, headings};
+        return {equations, tables, code, headings};
     }""")
 
 
@@ -150,6 +153,20 @@ def test_debris_patterns_catch_what_they_name():
     assert DEBRIS["raw reStructuredText"].search(".. note::\n  a note") and DEBRIS["raw reStructuredText"].search("see :class:`Foo`")
     assert DEBRIS["arithmetic left in the text"].search("lengths 10 − 1 and 10")
     assert not any(p.search("The model reaches 0.97 on lengths 8 to 10.") for p in DEBRIS.values())
+
+
+def test_layout_check_catches_what_it_names(browser):
+    "A 120-column code line, an output line and a wide table in an 800 px article are all reported."
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    wide = "x = 1  # " + "y" * 111
+    page.set_content(f"""<article style="width: 800px"><div class="highlight"><pre>{wide}</pre></div>
+        <div class="cell_output"><pre>{wide}</pre></div>
+        <div style="overflow-x: auto"><table><tr>{'<td>column</td>' * 40}</tr></table></div>
+        <div class="highlight"><pre>x = 1</pre></div></article>""")
+    found = layout_problems(page)
+    page.close()
+    assert len(found["code"]) == 2 and found["code"][0].startswith("x = 1  # yyy"), found
+    assert len(found["tables"]) == 1 and not found["equations"] and not found["headings"], found
 
 
 class _Links(HTMLParser):
