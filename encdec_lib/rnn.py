@@ -420,6 +420,8 @@ def _scratch(self:_RNNBase, x:Tensor, states:tuple[Tensor, ...], lengths:Tensor|
 @patch
 def _fast(self:_RNNBase, x:Tensor, states:tuple[Tensor, ...], lengths:Tensor|None):
     "PyTorch's fused kernel on the same parameters. x (T, B, D) -> (T, B, dirs*H)."
+    # the fused kernels nn.RNN/LSTM/GRU call (as torch._VF.*): no documented API runs them on a
+    # module's own flat weights, so they are called here, and nowhere else in the library
     op = {"RNN_TANH": torch.rnn_tanh, "RNN_RELU": torch.rnn_relu,
           "LSTM": torch.lstm, "GRU": torch.gru}[self.mode]
     hx = states if self.mode == "LSTM" else states[0]
@@ -450,6 +452,9 @@ def _fast_packed(self:_RNNBase, op, x:Tensor, hx, args:tuple, lengths:Tensor):
 def flatten_parameters(self:_RNNBase) -> None:
     ("On a CUDA device, make the weights views of one buffer, as cuDNN wants "
      "(torch.nn's own method; a no-op on the CPU).")
+    # torch.nn's method, borrowed: it reads only attributes this class shares with nn.RNNBase
+    # (_flat_weights, mode, hidden_size, ...), and cuDNN's buffer layout is its business; the one
+    # place the library calls a method of a class it does not inherit from
     nn.RNNBase.flatten_parameters(self)
 
 @patch
