@@ -54,6 +54,10 @@ def _check_attention_args(q:Tensor, k:Tensor, v:Tensor, attn_mask:Tensor|None) -
                              ) from None
 
 # %% ../nbs/05_transformer.ipynb #face7c20
+def _future(L:int, S:int, device:torch.device|str|None=None) -> Tensor:
+    "(L, S) bool, True where j > i: what a causal query i may not see (the one builder)."
+    return torch.ones(L, S, dtype=torch.bool, device=device).triu(1)
+
 def _masked_scores(scores:Tensor, # (..., L, S) e_ij = q_i·k_j / √d_k
                    attn_mask:Tensor|None, # bool True = may attend, or float added
                    is_causal:bool, # also forbid j > i
@@ -62,7 +66,7 @@ def _masked_scores(scores:Tensor, # (..., L, S) e_ij = q_i·k_j / √d_k
     L, S = scores.shape[-2:]
     allowed = None
     if is_causal:
-        allowed = torch.ones(L, S, dtype=torch.bool, device=scores.device).tril()  # (L, S): j <= i
+        allowed = ~_future(L, S, scores.device)  # (L, S): j <= i
     if attn_mask is not None:
         if attn_mask.dtype == torch.bool:
             allowed = attn_mask if allowed is None else allowed & attn_mask
@@ -223,7 +227,7 @@ def _add_causal(mask:Tensor|None, # broadcastable to (B, h, L, S), float, or Non
                ) -> Tensor:
     "mask + the causal mask as a float mask: -inf where j > i."
     causal = torch.zeros(L, S, dtype=like.dtype, device=like.device).masked_fill(
-        torch.ones(L, S, dtype=torch.bool, device=like.device).triu(1), float("-inf"))
+        _future(L, S, like.device), float("-inf"))
     return causal if mask is None else mask + causal
 
 # %% ../nbs/05_transformer.ipynb #e8e335ae
@@ -613,7 +617,7 @@ def causal_mask(T:int, # target length
                ) -> Tensor:
     "(T, T) bool, True above the diagonal: i may not attend to j > i (torch.nn's convention)."
     check_size("T", T, minimum=0)
-    return torch.ones(T, T, dtype=torch.bool, device=device).triu(1)
+    return _future(T, T, device)
 
 # %% ../nbs/05_transformer.ipynb #c02d8015
 def token_embedding(vocab_size:int, # number of tokens
@@ -748,9 +752,8 @@ def init_state(self:TransformerDecoder, enc:EncoderOutput) -> TransformerState:
     # (B, h, S, d_k) each, contiguous: they are read at every step
     mk = tuple(l.multihead_attn.heads(enc.outputs, 1).contiguous() for l in self.layers)
     mv = tuple(l.multihead_attn.heads(enc.outputs, 2).contiguous() for l in self.layers)
-    mask = None if enc.mask is None else \
-        torch.zeros(B, 1, 1, S, dtype=enc.outputs.dtype, device=enc.outputs.device).masked_fill(
-            ~enc.mask.view(B, 1, 1, S), float("-inf"))
+    # -inf at source padding: the course's mask is True at real tokens, _to_additive's at padding
+    mask = None if enc.mask is None else _to_additive(~enc.mask.view(B, 1, 1, S), enc.outputs.dtype)
     n = len(self.layers)
     return TransformerState((empty,) * n, (empty,) * n, mk, mv, mask)
 
