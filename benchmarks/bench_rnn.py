@@ -1,7 +1,7 @@
 """Forward+backward time of encdec_lib.rnn's layers against torch.nn (not a test: timings are never asserted).
 
     python benchmarks/bench_rnn.py                      # batch 64, T 50, hidden 256, CUDA if available
-    python benchmarks/bench_rnn.py --device cpu --threads 1 --out benchmarks/bench_rnn.md
+    python benchmarks/bench_rnn.py --device cpu --threads 1 --out book/performance/bench_rnn.md
 
 For each layer type (RNN, LSTM, GRU) it times torch.nn's module, ours with the default fast path
 (torch's fused kernel on our parameters) and ours with the scratch loop (fast=False), all with the

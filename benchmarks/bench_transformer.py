@@ -1,7 +1,7 @@
 """Speed of encdec_lib.transformer and encdec_lib.decoding (not a test: timings are never asserted).
 
     python benchmarks/bench_transformer.py                       # CUDA if available
-    python benchmarks/bench_transformer.py --device cpu --threads 1 --quick --out benchmarks/bench_transformer.md
+    python benchmarks/bench_transformer.py --device cpu --threads 1 --quick --out book/performance/bench_transformer.md
 
 Four markdown tables:
 1. multi-head attention, forward + backward: the library's MultiHeadAttention against nn.MultiheadAttention (same weights);
