@@ -13,7 +13,7 @@ from torch import Tensor, nn
 from .core import (Decoder, EncoderDecoder, EncoderOutput, check_mask, check_size,
                              check_tokens, in_eval_mode, patch, select_rows)
 from .data import BOS_ID, PAD_ID
-from .seq2seq import Doc001Decoder, RNNDecoder, RNNEncoder, _top
+from .seq2seq import Doc001Decoder, RNNDecoder, RNNEncoder, _check_enc_state, _top
 
 # %% auto #0
 __all__ = ['SCORES', 'MODES', 'masked_softmax', 'Attention', 'AttnState', 'AttentionDecoder', 'attention_weights', 'Doc001State',
@@ -178,14 +178,8 @@ class AttentionDecoder(Decoder):
 # %% ../nbs/04_attention.ipynb #f78e6143
 @patch
 def init_state(self:AttentionDecoder, enc:EncoderOutput) -> AttnState:
+    _check_enc_state(enc, self.num_layers, self.enc_size)
     state = enc.state
-    layers = (state[0] if isinstance(state, tuple) else state).size(0)
-    if layers != self.num_layers:
-        raise ValueError(f"encoder state has {layers} layers, "
-                         f"the decoder num_layers={self.num_layers}")
-    if enc.outputs.size(-1) != self.enc_size:
-        raise ValueError(f"encoder outputs have size {enc.outputs.size(-1)}, "
-                         f"expected enc_size={self.enc_size}")
     s0 = tuple(self.bridge(x) for x in state) if isinstance(state, tuple) else self.bridge(state)
     return AttnState(s0, None, self.attention.prepare(enc.outputs))
 

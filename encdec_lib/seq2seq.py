@@ -11,9 +11,9 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask,
-                             check_size, check_tokens, exact_match, get_device, in_eval_mode,
-                             patch, select_rows, to_device, vocab_size_of)
+from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, _check_ids,
+                             check_mask, check_size, check_tokens, exact_match, get_device,
+                             in_eval_mode, patch, select_rows, to_device, vocab_size_of)
 from .data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch
 
 # %% auto #0
@@ -105,6 +105,20 @@ def _top(state:Any) -> Tensor:
     h = state[0] if isinstance(state, tuple) else state
     return h[-1]
 
+# %% ../nbs/03_seq2seq.ipynb #ca1fba59
+#| code-fold: true
+def _check_enc_state(enc:EncoderOutput, num_layers:int, enc_size:int|None=None) -> None:
+    ("Raise a `ValueError` unless the encoder state has `num_layers` layers (and, when `enc_size` "
+     "is given, the encoder outputs have size `enc_size`).")
+    state = enc.state
+    layers = (state[0] if isinstance(state, tuple) else state).size(0)
+    if layers != num_layers:
+        raise ValueError(f"encoder state has {layers} layers, "
+                         f"the decoder num_layers={num_layers}")
+    if enc_size is not None and enc.outputs.size(-1) != enc_size:
+        raise ValueError(f"encoder outputs have size {enc.outputs.size(-1)}, "
+                         f"expected enc_size={enc_size}")
+
 # %% ../nbs/03_seq2seq.ipynb #edecce38
 class RNNDecoder(Decoder):
     "A recurrent decoder reading the encoder's final state: mode 'init' (a) or 'every_step' (b)."
@@ -149,11 +163,8 @@ class RNNDecoder(Decoder):
 @patch
 def init_state(self:RNNDecoder, enc:EncoderOutput) -> Any:
     "(s_0, h_N): the bridged encoder state and the context vector."
+    _check_enc_state(enc, self.num_layers)
     state = enc.state
-    layers = (state[0] if isinstance(state, tuple) else state).size(0)
-    if layers != self.num_layers:
-        raise ValueError(f"encoder state has {layers} layers, "
-                         f"the decoder num_layers={self.num_layers}")
     if isinstance(state, tuple):  # LSTM: bridge h and c
         s0 = tuple(self.bridge(s) for s in state)
     else:
@@ -261,14 +272,6 @@ def _check_loss_batch(batch:Seq2SeqBatch, reduction:str) -> None:
         raise ValueError(f"tgt_out has no target token (all {tuple(batch.tgt_out.shape)} "
                          f"entries are <pad>): the mean cross-entropy over no token is undefined")
 
-# %% ../nbs/03_seq2seq.ipynb #0f66f3e4
-#| code-fold: true
-def _check_target_ids(tgt_out:Tensor, V:int) -> None:
-    lo, hi = int(tgt_out.min()), int(tgt_out.max())
-    if hi >= V or lo < 0:
-        raise ValueError(f"tgt_out has ids in [{lo}, {hi}], the decoder's vocabulary has {V} (ids "
-                         f"0..{V - 1}): vocabulary mismatch between model and data?")
-
 # %% ../nbs/03_seq2seq.ipynb #54000ab9
 def seq2seq_loss(model:EncoderDecoder, # the model
                  batch:Seq2SeqBatch, # a padded batch
@@ -278,7 +281,7 @@ def seq2seq_loss(model:EncoderDecoder, # the model
     "Cross-entropy of the target, ignoring padding."
     _check_loss_batch(batch, reduction)
     logits = teacher_forcing_logits(model, batch, ratio)
-    _check_target_ids(batch.tgt_out, logits.size(-1))
+    _check_ids("tgt_out", batch.tgt_out, logits.size(-1), owner="decoder")
     return F.cross_entropy(logits.transpose(1, 2), batch.tgt_out, ignore_index=PAD_ID,
                            reduction=reduction)
 
