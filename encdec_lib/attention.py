@@ -13,7 +13,8 @@ from torch import Tensor, nn
 from .core import (Decoder, EncoderDecoder, EncoderOutput, check_mask, check_size,
                              check_tokens, in_eval_mode, patch, select_rows)
 from .data import BOS_ID, PAD_ID
-from .seq2seq import Doc001Decoder, RNNDecoder, RNNEncoder, _check_enc_state, _top
+from .seq2seq import (Doc001Decoder, RNNEncoder, _check_enc_state, _top,
+                              rnn_seq2seq)
 
 # %% auto #0
 __all__ = ['SCORES', 'MODES', 'masked_softmax', 'Attention', 'AttnState', 'AttentionDecoder', 'attention_weights', 'Doc001State',
@@ -343,13 +344,12 @@ def make_seq2seq(
         raise ValueError(f"mode={mode!r}, expected one of {MODES}")
     if mode.startswith("doc001"):
         return _doc001_seq2seq(mode, src_vocab, tgt_vocab, hidden_size, max_length, dropout)
+    if mode in ("init", "every_step"):  # the previous chapter's builder, the same models
+        return rnn_seq2seq(src_vocab, tgt_vocab, emb_size, hidden_size, mode, cell, num_layers,
+                           bidirectional, dropout)
     enc = RNNEncoder(src_vocab, emb_size, hidden_size, num_layers, cell, bidirectional, dropout)
-    if mode in ("attention", "gated"):
-        dec = AttentionDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, score, num_layers,
-                               cell, dropout, gated=mode == "gated")
-    else:
-        dec = RNNDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, mode, num_layers, cell,
-                         dropout)
+    dec = AttentionDecoder(tgt_vocab, emb_size, hidden_size, enc.output_size, score, num_layers,
+                           cell, dropout, gated=mode == "gated")
     return EncoderDecoder(enc, dec)
 
 # %% ../nbs/04_attention.ipynb #23e2fb56
