@@ -3,6 +3,7 @@ and the packaging."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -176,3 +177,16 @@ def test_the_library_and_the_tools_are_pyflakes_clean():
              if p.name != "_modidx.py"]
     out = subprocess.run([sys.executable, "-m", "pyflakes", *paths, str(ROOT / "conftest.py")], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_a_module_imports_only_modules_of_earlier_chapters():
+    "The layering the architecture page states: nbs/NN_x's module imports only from chapters < NN."
+    order = {p.stem.split("_", 1)[1]: int(p.stem.split("_", 1)[0]) for p in NBS}
+    found = {}
+    for module, number in order.items():
+        text = (ROOT / "encdec_lib" / f"{module}.py").read_text(encoding="utf-8")
+        imported = set(re.findall(r"^from \.(\w+) import", text, re.M))
+        found[module] = imported
+        later = {m for m in imported if m != "_modidx" and order.get(m, 99) >= number}
+        assert not later, f"encdec_lib/{module}.py imports {sorted(later)}, of its own or a later chapter"
+    assert found["attention"] >= {"core", "data", "seq2seq"}  # the scan sees the imports
