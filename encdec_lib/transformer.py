@@ -220,14 +220,21 @@ def _self_heads(self:MultiHeadAttention,
     qkv = qkv.view(B, L, 3, self.num_heads, self.head_dim)
     return qkv.permute(2, 0, 3, 1, 4).unbind(0)
 
+# %% ../nbs/05_transformer.ipynb #9e9ee77a
+#| code-fold: true
+def _to_additive(mask:Tensor, dtype:torch.dtype) -> Tensor:
+    "A bool mask (True = not allowed) as 0 / -inf; a float mask in `dtype`."
+    if mask.dtype != torch.bool:
+        return mask.to(dtype)
+    return torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(mask, float("-inf"))
+
 # %% ../nbs/05_transformer.ipynb #cb8e9c2f
 def _add_causal(mask:Tensor|None, # broadcastable to (B, h, L, S), float, or None
                 L:int, S:int, # query and key lengths
                 like:Tensor, # dtype and device
                ) -> Tensor:
     "mask + the causal mask as a float mask: -inf where j > i."
-    causal = torch.zeros(L, S, dtype=like.dtype, device=like.device).masked_fill(
-        _future(L, S, like.device), float("-inf"))
+    causal = _to_additive(_future(L, S, like.device), like.dtype)
     return causal if mask is None else mask + causal
 
 # %% ../nbs/05_transformer.ipynb #e8e335ae
@@ -262,14 +269,6 @@ def _fused_attention(q:Tensor, k:Tensor, v:Tensor, mask:Tensor|None, p:float) ->
     dead = torch.isneginf(mask).all(-1, keepdim=True)  # (B, h|1, L|1, 1), no branch on the data
     o = F.scaled_dot_product_attention(q, k, v, mask.masked_fill(dead, 0.0), p)
     return o.masked_fill(dead, 0.0)
-
-# %% ../nbs/05_transformer.ipynb #9e9ee77a
-#| code-fold: true
-def _to_additive(mask:Tensor, dtype:torch.dtype) -> Tensor:
-    "A bool mask (True = not allowed) as 0 / -inf; a float mask in `dtype`."
-    if mask.dtype != torch.bool:
-        return mask.to(dtype)
-    return torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(mask, float("-inf"))
 
 # %% ../nbs/05_transformer.ipynb #a2fd78c2
 #| code-fold: true
