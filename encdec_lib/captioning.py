@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .core import Encoder, EncoderDecoder, EncoderOutput, check_size, patch
-from .data import BOS_ID, EOS_ID, PAD_ID, Vocab, load_mnist, pad_batch
+from .data import BOS_ID, EOS_ID, PAD_ID, Vocab, pad_batch
+from .datasets import load_mnist
 from .transformer import sinusoidal_encoding
 
 # %% auto #0

@@ -3,16 +3,12 @@
 # %% ../nbs/00_core.ipynb #52f6723e
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import math
 import numbers
 import os
 import random
-import time
 from functools import wraps
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -20,21 +16,13 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-# a widget progress bar in notebooks (Colab, Jupyter with ipywidgets); else a text bar, since
-# tqdm.auto would warn "IProgress not found" without ipywidgets
-if importlib.util.find_spec("ipywidgets") is not None:
-    from tqdm.auto import tqdm
-else:
-    from tqdm import tqdm
-
 # %% auto #0
 __all__ = ['PROFILES', 'FULL_PROFILE_FILE', 'NOT_RUN', 'NOT_FOUND', 'get_profile', 'by_profile', 'get_device', 'check_size',
            'check_size_or_none', 'set_seed', 'count_parameters', 'map_tensors', 'select_rows', 'eval_mode',
            'in_eval_mode', 'to_device', 'patch', 'EncoderOutput', 'check_tokens', 'check_token_id', 'vocab_size_of',
-           'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'History', 'save_checkpoint', 'load_checkpoint', 'fit',
-           'linear_schedule', 'init_distributed', 'distributed_loader', 'find_full_profile', 'load_full_profile',
+           'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'find_full_profile', 'load_full_profile',
            'glued_values', 'full_profile_run', 'full_profile_value', 'glue_full_profile', 'profiles_table',
-           'show_profiles', 'exact_match']
+           'show_profiles']
 
 # %% ../nbs/00_core.ipynb #02df8938
 PROFILES = ("fast", "full")
@@ -427,311 +415,6 @@ def greedy_decode(self:EncoderDecoder,
             break
     return torch.stack(out, dim=1)  # (B, L)
 
-# %% ../nbs/00_core.ipynb #e51f7401
-@dataclass
-class History:
-    "What `fit` records."
-    step_loss: list[float] = field(default_factory=list) # training loss of every optimizer step
-    epoch_loss: list[float] = field(default_factory=list) # mean training loss of each epoch
-    grad_norm: list[float] = field(default_factory=list) # gradient norm before clipping, every step
-    valid: list[dict] = field(default_factory=list) # what valid_fn returned after each epoch
-    seconds: float = 0.0 # wall-clock training time
-
-    def state_dict(self) -> dict:
-        "Plain lists and floats, loadable with `torch.load(weights_only=True)`."
-        return {"step_loss": list(self.step_loss), "epoch_loss": list(self.epoch_loss),
-                "grad_norm": list(self.grad_norm), "valid": [dict(v) for v in self.valid],
-                "seconds": float(self.seconds)}
-
-# %% ../nbs/00_core.ipynb #0598548b
-#| code-fold: true
-@patch
-def plot(self:History,
-         ax=None, # matplotlib Axes to draw on; a new figure when None
-         title:str|None=None, # figure title
-         smooth:int=0, # moving-average window over steps (0: automatic)
-        ):
-    "Plot the training loss per step (and its moving average) and any validation loss per epoch."
-    import matplotlib.pyplot as plt
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5))
-    steps = np.arange(1, len(self.step_loss) + 1)
-    ax.plot(steps, self.step_loss, alpha=0.35, lw=1, label="train (step)")
-    window = smooth or max(1, len(self.step_loss) // 25)
-    if window > 1 and len(self.step_loss) >= window:
-        avg = np.convolve(self.step_loss, np.ones(window) / window, mode="valid")
-        ax.plot(steps[window - 1:], avg, lw=2, label=f"train (mean of {window})")
-    if self.valid and "loss" in self.valid[0] and self.epoch_loss:
-        per_epoch = len(self.step_loss) / len(self.epoch_loss)
-        ax.plot([per_epoch * (i + 1) for i in range(len(self.valid))],
-                [v["loss"] for v in self.valid], "o-", lw=2, label="valid (epoch)")
-    ax.set_xlabel("optimizer step"); ax.set_ylabel("loss"); ax.legend()
-    if title: ax.set_title(title)
-    return ax
-
-# %% ../nbs/00_core.ipynb #a3064d98
-#| code-fold: true
-_PLAIN = (type(None), bool, int, float, complex, str, bytes, torch.dtype, torch.device, torch.Size)
-
-def _check_plain(name:str, value:Any) -> None:
-    "Raise a TypeError naming `name` unless `torch.load(weights_only=True)` can read `value` back."
-    if type(value) in _PLAIN or isinstance(value, Tensor) and type(value) in (Tensor, nn.Parameter):
-        return
-    if type(value) in (list, tuple, set):
-        for i, v in enumerate(value):
-            _check_plain(f"{name}[{i}]", v)
-        return
-    if type(value) is dict:
-        for k, v in value.items():
-            _check_plain(f"{name} key {k!r}", k)
-            _check_plain(f"{name}[{k!r}]", v)
-        return
-    hint = (" (use .item() or .tolist(), or torch.as_tensor)" if type(value).__module__ == "numpy"
-            else " (save its state_dict() or str())"
-            if hasattr(value, "state_dict") or isinstance(value, Path) else "")
-    raise TypeError(f"{name} is a {type(value).__module__}.{type(value).__qualname__}, which "
-                    f"load_checkpoint (torch.load with weights_only=True) cannot read back: extras "
-                    f"must be None, bool, int, float, str, tensors, dtypes, devices, and lists, "
-                    f"tuples and dicts of them{hint}")
-
-# %% ../nbs/00_core.ipynb #8dafde37
-#| code-fold: true
-def _atomic_save(payload:dict, path:Path) -> None:
-    "`torch.save` to a temporary file, then rename it to `path`."
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    try:
-        torch.save(payload, tmp)
-        tmp.replace(path)  # atomic: a crash never leaves a half-written checkpoint
-    finally:
-        tmp.unlink(missing_ok=True)  # a failed save leaves nothing behind
-
-def save_checkpoint(path:str|Path, # file to write
-                    model:nn.Module, # its state_dict is saved
-                    optimizer:torch.optim.Optimizer|None=None, # its state_dict too, if given
-                    **extra, # more plain values to save (epoch, history as a dict, ...)
-                   ) -> Path:
-    ("Save a checkpoint that `load_checkpoint` reads with `torch.load(weights_only=True)`; extras "
-     "it could not read are refused.")
-    for key, value in extra.items():
-        _check_plain(f"extra[{key!r}]", value)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"model": model.state_dict(), "extra": extra}
-    if optimizer is not None:
-        payload["optimizer"] = optimizer.state_dict()
-    _atomic_save(payload, path)
-    return path
-
-# %% ../nbs/00_core.ipynb #08c7b8e4
-#| code-fold: true
-def load_checkpoint(path:str|Path, # file written by `save_checkpoint`
-                    model:nn.Module, # receives the saved weights
-                    optimizer:torch.optim.Optimizer|None=None, # receives the saved optimizer state
-                    map_location:str|torch.device|None="cpu", # where to load tensors
-                   ) -> dict:
-    "Load weights (and optimizer state) saved by `save_checkpoint`; returns the extra values."
-    payload = torch.load(Path(path), map_location=map_location, weights_only=True)
-    model.load_state_dict(payload["model"])
-    if optimizer is not None:
-        if "optimizer" not in payload:
-            raise ValueError(f"optimizer given but the checkpoint {path} has no optimizer state")
-        optimizer.load_state_dict(payload["optimizer"])
-    return payload["extra"]
-
-# %% ../nbs/00_core.ipynb #cfbd66a2
-#| code-fold: true
-def _is_distributed() -> bool:
-    return torch.distributed.is_available() and torch.distributed.is_initialized()
-
-def _rank() -> int:
-    return torch.distributed.get_rank() if _is_distributed() else 0
-
-def _set_epoch(train_loader:Iterable, epoch:int) -> None:
-    sampler = getattr(train_loader, "sampler", None)
-    if hasattr(sampler, "set_epoch"):
-        sampler.set_epoch(epoch)  # a DistributedSampler reshuffles differently every epoch
-
-def _global_loss(loss:Tensor) -> Tensor:
-    "The loss of the global batch, the same on every process (under torchrun; else `loss`)."
-    if _is_distributed():
-        torch.distributed.all_reduce(loss)
-        loss /= torch.distributed.get_world_size()
-    return loss
-
-# %% ../nbs/00_core.ipynb #c69995f8
-#| code-fold: true
-def _check_fit_args(epochs:int, clip_norm:float|None) -> None:
-    check_size("epochs", epochs)
-    if clip_norm is not None and not clip_norm > 0:
-        raise ValueError(f"clip_norm must be > 0 or None, got {clip_norm!r}")
-
-def _check_loss(loss:Tensor, epoch:int, step:int) -> None:
-    if loss.dim() != 0:
-        raise ValueError(f"loss_fn must return a scalar, got shape {tuple(loss.shape)}")
-    if not torch.isfinite(loss):
-        raise FloatingPointError(f"loss is {loss.item()} at epoch {epoch + 1}, step {step}")
-
-# %% ../nbs/00_core.ipynb #4859ca3f
-#| code-fold: true
-def _progress_bar(train_loader:Iterable, epochs:int, show:bool) -> tqdm:
-    "A tqdm bar over every step of the run; without a total when the loader has no length."
-    try:
-        n_batches = len(train_loader)
-    except TypeError:
-        n_batches = None
-    # mininterval here and refresh=False in set_postfix: a few redraws a second, not one message
-    # per step (a notebook front end, and nbval, drop output when a long cell floods them)
-    return tqdm(total=epochs * n_batches if n_batches else None, disable=not show,
-                desc="training", unit="step", leave=True, mininterval=1.0)
-
-# %% ../nbs/00_core.ipynb #d7ecee85
-def _train_step(model:nn.Module, batch:Any, loss_fn:Callable, optimizer:torch.optim.Optimizer,
-                clip_norm:float|None, scheduler:Any, epoch:int, step:int) -> tuple[float, float]:
-    "One optimizer step on `batch`: (the global batch's loss, the gradient norm before clipping)."
-    loss = loss_fn(model, batch)
-    _check_loss(loss, epoch, step)
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()  # under DistributedDataParallel: gradients are averaged over the processes here
-    params = [p for p in model.parameters() if p.grad is not None]
-    norm = torch.nn.utils.clip_grad_norm_(params, clip_norm if clip_norm is not None else math.inf)
-    optimizer.step()
-    if scheduler is not None:
-        scheduler.step()
-    return _global_loss(loss.detach()).item(), float(norm)
-
-# %% ../nbs/00_core.ipynb #efae3979
-def _train_epoch(model:nn.Module, train_loader:Iterable, loss_fn:Callable, optimizer, clip_norm,
-                 scheduler, device, history:History, bar:tqdm, epoch:int) -> None:
-    model.train()
-    total, count = 0.0, 0
-    for batch in train_loader:
-        step = len(history.step_loss) + 1
-        loss, norm = _train_step(model, to_device(batch, device), loss_fn, optimizer, clip_norm,
-                                 scheduler, epoch, step)
-        history.step_loss.append(loss); history.grad_norm.append(norm)
-        total, count = total + loss, count + 1
-        bar.update(1)
-        bar.set_postfix(epoch=epoch + 1, loss=f"{loss:.4f}", refresh=False)
-    if count == 0:
-        raise ValueError(f"train_loader yielded no batches in epoch {epoch + 1}: an empty dataset, "
-                         f"a batch_size larger than the dataset with drop_last=True, or an "
-                         f"iterator that is used up after one pass?")
-    history.epoch_loss.append(total / count)
-
-# %% ../nbs/00_core.ipynb #6380faa9
-def _validate(model:nn.Module, plain:nn.Module, valid_fn:Callable, history:History, bar:tqdm,
-              epoch:int) -> None:
-    model.eval()
-    with torch.no_grad():
-        metrics = {k: float(v) for k, v in valid_fn(plain).items()}
-    history.valid.append(metrics)
-    bar.set_postfix(epoch=epoch + 1, loss=f"{history.epoch_loss[-1]:.4f}", refresh=False,
-                    **{f"valid_{k}": f"{v:.4f}" for k, v in metrics.items()})
-
-# %% ../nbs/00_core.ipynb #9b334e7d
-def fit(model:nn.Module, # the model to train (moved to `device`); may be wrapped in DDP
-        train_loader:Iterable, # yields batches: tensors or (nested) tuples/dicts of tensors
-        loss_fn:Callable[[nn.Module, Any], Tensor], # loss_fn(model, batch) -> scalar loss
-        optimizer:torch.optim.Optimizer, # optimizer over model.parameters()
-        epochs:int, # number of passes over train_loader
-        valid_fn:Callable[[nn.Module], dict]|None=None, # after each epoch (eval, no grad): metrics
-        clip_norm:float|None=1.0, # clip the global gradient norm to this; None: no clipping
-        device:str|torch.device|None=None, # where to train; `get_device()` when None
-        scheduler:Any=None, # an LR scheduler stepped after every optimizer step
-        checkpoint_path:str|Path|None=None, # save model, optimizer and history here every epoch
-        progress:bool=True, # show a tqdm progress bar
-       ) -> History:
-    "Train `model` for `epochs` epochs; return the loss history."
-    _check_fit_args(epochs, clip_norm)
-    device = get_device(device)
-    model.to(device)
-    plain = getattr(model, "module", model)  # the model itself, also under DistributedDataParallel
-    main = _rank() == 0  # under torchrun only rank 0 shows progress and writes checkpoints
-    history = History()
-    start = time.perf_counter()
-    bar = _progress_bar(train_loader, epochs, progress and main)
-    for epoch in range(epochs):
-        _set_epoch(train_loader, epoch)
-        _train_epoch(model, train_loader, loss_fn, optimizer, clip_norm, scheduler, device,
-                     history, bar, epoch)
-        if valid_fn is not None:
-            _validate(model, plain, valid_fn, history, bar, epoch)
-        history.seconds = time.perf_counter() - start
-        if checkpoint_path is not None and main:
-            save_checkpoint(checkpoint_path, plain, optimizer, epoch=epoch + 1,
-                            history=history.state_dict())
-    bar.close()
-    model.eval()
-    return history
-
-# %% ../nbs/00_core.ipynb #866524bc
-def linear_schedule(
-    optimizer:torch.optim.Optimizer, # its learning rate is the peak
-    total_steps:int, # optimizer steps of the whole run
-    warmup_steps:int=0, # linear rise from 0 over these steps
-    decay_start:int|None=None, # the step where the linear fall to 0 begins; None: after the warm-up
-) -> torch.optim.lr_scheduler.LambdaLR:
-    ("Linear warm-up, constant, then linear decay to 0 at `total_steps` (pass it to "
-     "`fit(scheduler=...)`).")
-    decay_start = warmup_steps if decay_start is None else decay_start
-    check_size("total_steps", total_steps)
-    check_size("warmup_steps", warmup_steps, minimum=0)
-    check_size("decay_start", decay_start, minimum=0)
-    if not warmup_steps <= decay_start < total_steps:
-        raise ValueError(f"need 0 <= warmup_steps <= decay_start < total_steps, got "
-                         f"warmup_steps={warmup_steps}, decay_start={decay_start}, "
-                         f"total_steps={total_steps}")
-    def factor(step:int) -> float:  # LambdaLR calls it with the number of steps taken
-        rise = (step + 1) / warmup_steps if warmup_steps else 1.0
-        fall = (total_steps - step) / (total_steps - decay_start)
-        return max(0.0, min(1.0, rise, fall))
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
-
-# %% ../nbs/00_core.ipynb #5a7a7df7
-#| code-fold: true
-def init_distributed(
-    backend:str|None=None, # 'nccl' or 'gloo'; NCCL when CUDA is available, else gloo
-) -> tuple[int, int, torch.device]:
-    "Join the process group that `torchrun` set up; returns (rank, world_size, device)."
-    import torch.distributed as dist
-    for var in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"):
-        if var not in os.environ:
-            raise RuntimeError(f"{var} is not set: start the script with torchrun "
-                               f"(e.g. torchrun --nproc_per_node=2 train.py)")
-    cuda = torch.cuda.is_available()
-    backend = backend or ("nccl" if cuda else "gloo")
-    if not dist.is_initialized():
-        dist.init_process_group(backend=backend)
-    local_rank = int(os.environ.get("LOCAL_RANK", 0))
-    if cuda and backend == "nccl":
-        torch.cuda.set_device(local_rank)
-        device = torch.device("cuda", local_rank)
-    else:
-        device = torch.device("cpu")
-    return dist.get_rank(), dist.get_world_size(), device
-
-# %% ../nbs/00_core.ipynb #aa849d37
-#| code-fold: true
-def distributed_loader(
-    dataset:torch.utils.data.Dataset, # the whole training set
-    global_batch_size:int, # examples per optimizer step, over all processes together
-    shuffle:bool=True, # reshuffle every epoch (with the sampler's seed)
-    seed:int=0, # the sampler's seed, the same on every process
-    **kwargs, # more DataLoader arguments (num_workers, collate_fn, ...)
-) -> torch.utils.data.DataLoader:
-    ("A DataLoader that gives this process its share (global_batch_size / world_size) of every "
-     "global batch.")
-    import torch.distributed as dist
-    world = dist.get_world_size() if dist.is_initialized() else 1
-    if global_batch_size % world:
-        raise ValueError(f"global_batch_size={global_batch_size} is not divisible by the world "
-                         f"size {world}")
-    sampler = torch.utils.data.DistributedSampler(dataset, shuffle=shuffle, seed=seed,
-                                                  drop_last=True, num_replicas=world,
-                                                  rank=dist.get_rank() if world > 1 else 0)
-    return torch.utils.data.DataLoader(dataset, batch_size=global_batch_size // world,
-                                       sampler=sampler, drop_last=True, **kwargs)
-
 # %% ../nbs/00_core.ipynb #09f6dd92
 import ast
 import json
@@ -805,8 +488,8 @@ def glued_values(notebook:str|Path|dict, # an executed notebook: its path, or it
 
 # %% ../nbs/00_core.ipynb #a90336a5
 def _chapter_stem(chapter:str) -> str:
-    "'rnn' for 'nbs/01_rnn'."
-    return re.sub(r"^\d+_", "", Path(chapter).name)
+    "'rnn' for 'nbs/01_rnn', 'training' for 'nbs/00a_training'."
+    return re.sub(r"^\d+[a-z]?_", "", Path(chapter).name)
 
 def _format_value(value:Any, fmt:str="") -> str:
     if fmt and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -889,18 +572,3 @@ def show_profiles(
     "Display `profiles_table` as Markdown (the book renders it as a table)."
     from IPython.display import Markdown, display
     display(Markdown(profiles_table(rows, chapter, record)))
-
-# %% ../nbs/00_core.ipynb #22892554
-def exact_match(pred:Tensor, # (B, L1) generated ids
-                target:Tensor, # (B, L2) reference ids
-                eos_id:int, # each row is compared up to and including its first <eos>
-               ) -> Tensor:
-    "(B,) bool: whether each generated sequence equals its reference, up to the first <eos>."
-    if pred.dim() != 2 or target.dim() != 2 or pred.size(0) != target.size(0):
-        raise ValueError(f"pred {tuple(pred.shape)} and target {tuple(target.shape)} must be "
-                         f"(B, L) with the same B")
-    def upto_eos(row):
-        ids = row.tolist()
-        return ids[:ids.index(eos_id) + 1] if eos_id in ids else ids
-    same = [upto_eos(p) == upto_eos(t) for p, t in zip(pred, target)]
-    return torch.tensor(same, dtype=torch.bool)

