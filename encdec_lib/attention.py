@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .core import (Decoder, EncoderDecoder, EncoderOutput, check_mask, check_size,
-                             check_tokens, in_eval_mode, patch, select_rows)
+                             check_sizes, check_tokens, in_eval_mode, patch, select_rows)
 from .data import BOS_ID, PAD_ID
 from .seq2seq import (Doc001Decoder, RNNEncoder, _check_enc_state, _top,
                               rnn_seq2seq)
@@ -137,24 +137,21 @@ class AttnState(NamedTuple):
 class AttentionDecoder(Decoder):
     ("Mode (c): a recurrent decoder that attends over every encoder output at every step (001 "
      "§4.3); gated, mode (e) (001 §9).")
-    def __init__(
-        self,
-        vocab_size:int, # target vocabulary size
-        emb_size:int, # embedding size E
-        hidden_size:int, # decoder hidden size H
-        enc_size:int, # size of the encoder outputs h_i (2H for a bidirectional encoder)
-        score:str="additive", # one of SCORES
-        num_layers:int=1, # stacked layers (the encoder must have as many)
-        cell:type[nn.Module]=nn.GRU, # recurrent network class
-        dropout:float=0.0, # dropout on embeddings
-        pad_id:int=PAD_ID, # padding id
-        gated:bool=False, # mode (e): gated context c'_t = sigmoid(W_g [s_{t-1}; c_t] + b_g) * c_t
-    ):
+    def __init__(self,
+                 vocab_size:int, # target vocabulary size
+                 emb_size:int, # embedding size E
+                 hidden_size:int, # decoder hidden size H
+                 enc_size:int, # size of the encoder outputs h_i (2H for a bidirectional encoder)
+                 score:str="additive", # one of SCORES
+                 num_layers:int=1, # stacked layers (the encoder must have as many)
+                 cell:type[nn.Module]=nn.GRU, # recurrent network class
+                 dropout:float=0.0, # dropout on embeddings
+                 pad_id:int=PAD_ID, # padding id
+                 gated:bool=False, # mode (e): c'_t = sigmoid(W_g [s_{t-1}; c_t] + b_g) * c_t
+                ):
         super().__init__()
-        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size),
-                        ("hidden_size", hidden_size), ("enc_size", enc_size),
-                        ("num_layers", num_layers)):
-            check_size(name, v)
+        check_sizes(vocab_size=vocab_size, emb_size=emb_size, hidden_size=hidden_size,
+                    enc_size=enc_size, num_layers=num_layers)
         self.vocab_size, self.num_layers, self.enc_size = vocab_size, num_layers, enc_size
         self.embed = nn.Embedding(vocab_size, emb_size, padding_idx=pad_id)
         self.dropout = nn.Dropout(dropout)
@@ -277,9 +274,7 @@ class Doc001AttnDecoder(Decoder):
                  dropout_p:float=0.1, # dropout on the embedding
                 ):
         super().__init__()
-        for name, v in (("hidden_size", hidden_size), ("output_size", output_size),
-                        ("max_length", max_length)):
-            check_size(name, v)
+        check_sizes(hidden_size=hidden_size, output_size=output_size, max_length=max_length)
         self.hidden_size, self.output_size, self.max_length = hidden_size, output_size, max_length
         self.embedding = nn.Embedding(output_size, hidden_size)
         self.attn = nn.Linear(hidden_size * 2, max_length)

@@ -152,10 +152,12 @@ def principal_angles(U:Tensor, # (D, p): its columns span the first subspace
 def _check_features(name:str, # argument name
                     x:Tensor, # (..., D) input
                     D:int, # expected last dimension
-                   ) -> None:
+                   ) -> Tensor:
+    "`x` itself, after a ValueError naming `name` unless it is a tensor of shape (..., D)."
     if not isinstance(x, Tensor) or x.dim() < 1 or x.size(-1) != D:
         shape = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
         raise ValueError(f"{name} has shape {shape}, expected (..., {D}) with in_features={D}")
+    return x
 
 # %% ../nbs/07_autoencoder.ipynb #c14f9b47
 class LinearAutoencoder(nn.Module):
@@ -189,20 +191,14 @@ class LinearAutoencoder(nn.Module):
 
 # %% ../nbs/07_autoencoder.ipynb #f3522ae9
 @patch
-def encode(self:LinearAutoencoder,
-           x:Tensor, # (..., D) input
-          ) -> Tensor:
-    "The code z = W_e x + b_e: (..., k)."
-    _check_features("x", x, self.in_features)
-    return self.encoder(x)
+def encode(self:LinearAutoencoder, x:Tensor) -> Tensor:
+    "The code z = W_e x + b_e (..., k) of an input x (..., D)."
+    return self.encoder(_check_features("x", x, self.in_features))
 
 @patch
-def decode(self:LinearAutoencoder,
-           z:Tensor, # (..., k) code
-          ) -> Tensor:
-    "The reconstruction x̂ = W_d z + b_d: (..., D)."
-    _check_features("z", z, self.k)
-    return self.decoder(z)
+def decode(self:LinearAutoencoder, z:Tensor) -> Tensor:
+    "The reconstruction x̂ = W_d z + b_d (..., D) of a code z (..., k)."
+    return self.decoder(_check_features("z", z, self.k))
 
 # %% ../nbs/07_autoencoder.ipynb #f0a2d6be
 @patch

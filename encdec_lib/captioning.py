@@ -54,21 +54,10 @@ def _check_count(name:str, value) -> int:
         raise ValueError(f"{name} must be at most {MAX_DIGITS} (a number of digits), got {value!r}")
     return int(value)
 
-# %% ../nbs/08_captioning.ipynb #8678c821
-def make_strips(n:int, # number of strips (>= 1)
-                # each strip holds min_digits ... max_digits digits, uniformly (<= MAX_DIGITS)
-                max_digits:int,
-                split:str="train", # MNIST split of the digit images: "train", "valid" or "test"
-                seed:int=0, # the strips are a deterministic function of seed (and the arguments)
-                min_digits:int=1, # the fewest digits of a strip
-                width:int|None=None, # canvas width in pixels; `strip_width(max_digits)` when None
-                lang:str="en", # num2words language of the captions ("fr": "trois cent quatorze")
-                # (images (N, 28, 28) in [0, 1], labels (N,)); `load_mnist(split)` when None
-                mnist:tuple[Tensor, Tensor]|None=None,
-               ) -> Strips:
-    ("Strips of 1 to `max_digits` MNIST digits side by side (random size, gaps and height), "
-     "captioned with their number in words; no leading zero.")
-    from num2words import num2words
+# %% ../nbs/08_captioning.ipynb #b147b343
+#| code-fold: true
+def _strip_args(n, max_digits, min_digits, width, split, mnist):
+    "The checked arguments of `make_strips`: (max_digits, min_digits, W, images, labels, by_label)."
     check_size("n", n)  # the number of strips: not an empty set
     max_digits, min_digits = (_check_count("max_digits", max_digits),
                               _check_count("min_digits", min_digits))
@@ -86,8 +75,11 @@ def make_strips(n:int, # number of strips (>= 1)
     by_label = [np.flatnonzero(y.numpy() == d) for d in range(10)]
     if any(len(ix) == 0 for ix in by_label):
         raise ValueError("mnist must hold at least one image of every digit 0-9")
-    rng = np.random.default_rng(seed)
-    counts = rng.integers(min_digits, max_digits + 1, n)
+    return max_digits, min_digits, W, x, y, by_label
+
+# %% ../nbs/08_captioning.ipynb #999c61e2
+def _layout(rng:np.random.Generator, counts:np.ndarray, W:int, by_label:list[np.ndarray]):
+    "Digits, sizes, gaps and heights of every strip: (numbers, boxes, plan), drawn from `rng`."
     numbers_, boxes, plan = [], [], []  # plan: (strip, MNIST index, side, x, y) per digit
     for i, k in enumerate(counts):
         ds = rng.integers(0, 10, k)
@@ -106,8 +98,12 @@ def make_strips(n:int, # number of strips (>= 1)
             box.append((x0, int(ys[j]), int(sides[j])))
             x0 += int(sides[j]) + (int(gaps[j]) if j < k - 1 else 0)
         numbers_.append("".join(map(str, ds))); boxes.append(box)
+    return numbers_, boxes, np.array(plan)
+
+# %% ../nbs/08_captioning.ipynb #a802089f
+def _paint(plan:np.ndarray, x:Tensor, n:int, W:int) -> Tensor:
+    "The strips (n, STRIP_HEIGHT, W) uint8: every digit of `plan` scaled and laid on a black canvas."
     canvas = np.zeros((n, STRIP_HEIGHT, W), np.float32)
-    plan = np.array(plan)
     for s in np.unique(plan[:, 2]):  # scale all digits of one size at once
         rows = plan[plan[:, 2] == s]
         small = F.interpolate(x[torch.from_numpy(rows[:, 1])].float().unsqueeze(1),
@@ -116,10 +112,31 @@ def make_strips(n:int, # number of strips (>= 1)
         for (i, _, _, x0, y0), im in zip(rows, small):
             patch = canvas[i, y0:y0 + s, x0:x0 + s]
             np.maximum(patch, im, out=patch)  # touching digits overlap: keep the brighter stroke
-    images = torch.from_numpy((np.clip(canvas, 0, 1) * 255).round().astype(np.uint8))
+    return torch.from_numpy((np.clip(canvas, 0, 1) * 255).round().astype(np.uint8))
+
+# %% ../nbs/08_captioning.ipynb #92c7de99
+def make_strips(n:int, # number of strips (>= 1)
+                # each strip holds min_digits ... max_digits digits, uniformly (<= MAX_DIGITS)
+                max_digits:int,
+                split:str="train", # MNIST split of the digit images: "train", "valid" or "test"
+                seed:int=0, # the strips are a deterministic function of seed (and the arguments)
+                min_digits:int=1, # the fewest digits of a strip
+                width:int|None=None, # canvas width in pixels; `strip_width(max_digits)` when None
+                lang:str="en", # num2words language of the captions ("fr": "trois cent quatorze")
+                # (images (N, 28, 28) in [0, 1], labels (N,)); `load_mnist(split)` when None
+                mnist:tuple[Tensor, Tensor]|None=None,
+               ) -> Strips:
+    ("Strips of 1 to `max_digits` MNIST digits side by side (random size, gaps and height), "
+     "captioned with their number in words; no leading zero.")
+    from num2words import num2words
+    max_digits, min_digits, W, x, _, by_label = _strip_args(n, max_digits, min_digits, width,
+                                                            split, mnist)
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(min_digits, max_digits + 1, n)
+    numbers_, boxes, plan = _layout(rng, counts, W, by_label)
     words = {}
     captions = [words.setdefault(d, num2words(int(d), lang=lang)) for d in numbers_]
-    return Strips(images, numbers_, captions, boxes)
+    return Strips(_paint(plan, x, n, W), numbers_, captions, boxes)
 
 # %% ../nbs/08_captioning.ipynb #d1509bfc
 def _pair(name:str, v) -> tuple[int, int]:

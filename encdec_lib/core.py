@@ -18,11 +18,11 @@ from torch import Tensor, nn
 
 # %% auto #0
 __all__ = ['PROFILES', 'FULL_PROFILE_FILE', 'NOT_RUN', 'NOT_FOUND', 'get_profile', 'by_profile', 'get_device', 'check_size',
-           'check_size_or_none', 'set_seed', 'count_parameters', 'map_tensors', 'select_rows', 'eval_mode',
-           'in_eval_mode', 'to_device', 'patch', 'EncoderOutput', 'check_tokens', 'check_token_id', 'vocab_size_of',
-           'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'find_full_profile', 'load_full_profile',
-           'glued_values', 'full_profile_run', 'full_profile_value', 'glue_full_profile', 'profiles_table',
-           'show_profiles']
+           'check_sizes', 'check_size_or_none', 'set_seed', 'count_parameters', 'map_tensors', 'select_rows',
+           'eval_mode', 'in_eval_mode', 'to_device', 'patch', 'EncoderOutput', 'check_tokens', 'check_token_id',
+           'vocab_size_of', 'check_mask', 'Encoder', 'Decoder', 'EncoderDecoder', 'find_full_profile',
+           'load_full_profile', 'glued_values', 'full_profile_run', 'full_profile_value', 'glue_full_profile',
+           'profiles_table', 'show_profiles']
 
 # %% ../nbs/00_core.ipynb #02df8938
 PROFILES = ("fast", "full")
@@ -72,6 +72,11 @@ def check_size(name:str, # argument name, for the error message
     if not _is_size(value, minimum):
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
     return int(value)
+
+def check_sizes(**sizes:Any) -> None:
+    "`check_size` for each keyword argument: `check_sizes(vocab_size=v, num_layers=n)`."
+    for name, value in sizes.items():
+        check_size(name, value)
 
 def check_size_or_none(name:str, # argument name, for the error message
                        value:Any, # an optional size or limit; None: no limit

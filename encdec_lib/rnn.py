@@ -153,6 +153,15 @@ class _CellBase(nn.Module):
             self.register_parameter("bias_hh", None)
         self.reset_parameters()
 
+    def forward(self,
+                input:Tensor, # (B, D) or (D,)
+                hx:Tensor|None=None, # (B, H) or (H,); zeros when None
+               ) -> Tensor:
+        "h' (B, H) or (H,): one step of the cell's `_step` (the RNN and GRU cells; LSTM overrides)."
+        batched, x, (h,) = self._prepare(input, None if hx is None else (hx,))
+        h = self._step(x, h)  # (B, H)
+        return h if batched else h.squeeze(0)
+
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
 
@@ -205,15 +214,9 @@ class RNNCell(_CellBase):
         self.nonlinearity = nonlinearity
         super().__init__(input_size, hidden_size, bias, device, dtype)
 
-    def forward(self,
-                input:Tensor, # (B, D) or (D,)
-                hx:Tensor|None=None, # (B, H) or (H,); zeros when None
-               ) -> Tensor:
-        "h' (B, H) or (H,)."
-        batched, x, (h,) = self._prepare(input, None if hx is None else (hx,))
-        h = rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
-                     self.nonlinearity)
-        return h if batched else h.squeeze(0)
+    def _step(self, x:Tensor, h:Tensor) -> Tensor:  # (B, D), (B, H) -> h' (B, H)
+        return rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
+                        self.nonlinearity)
 
 # %% ../nbs/01_rnn.ipynb #47deb974
 class LSTMCell(_CellBase):
@@ -237,14 +240,8 @@ class GRUCell(_CellBase):
     "GRU cell, a drop-in for `torch.nn.GRUCell` (gate order r, z, n)."
     n_gates = 3
 
-    def forward(self,
-                input:Tensor, # (B, D) or (D,)
-                hx:Tensor|None=None, # (B, H) or (H,); zeros when None
-               ) -> Tensor:
-        "h' (B, H) or (H,)."
-        batched, x, (h,) = self._prepare(input, None if hx is None else (hx,))
-        h = gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
-        return h if batched else h.squeeze(0)
+    def _step(self, x:Tensor, h:Tensor) -> Tensor:  # (B, D), (B, H) -> h' (B, H)
+        return gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
 
 # %% ../nbs/01_rnn.ipynb #5dfe183f
 def _suffix(layer:int, direction:int) -> str:
@@ -258,9 +255,17 @@ class _RNNBase(nn.Module):
     proj_size = 0  # torch.nn.LSTM's projection; not implemented here
     reset_parameters = _CellBase.reset_parameters  # uniform in (-1/sqrt(H), 1/sqrt(H))
 
-    def __init__(self, input_size:int, hidden_size:int, num_layers:int=1, bias:bool=True,
-                 batch_first:bool=False, dropout:float=0.0, bidirectional:bool=False,
-                 fast:bool=True, device=None, dtype=None):
+    def __init__(self,
+                 input_size:int, # D, features per step
+                 hidden_size:int, # H
+                 num_layers:int=1, # stacked layers
+                 bias:bool=True, # use the biases
+                 batch_first:bool=False, # input/output (B, T, .) instead of (T, B, .)
+                 dropout:float=0.0, # dropout on every layer's outputs but the last, in training
+                 bidirectional:bool=False, # add a reverse direction per layer
+                 device=None, dtype=None,
+                 *, fast:bool=True, # True: torch's fused kernel, same parameters; False: the loop
+                ):
         super().__init__()
         self.input_size = check_size("input_size", input_size)
         self.hidden_size = check_size("hidden_size", hidden_size)
@@ -317,7 +322,7 @@ class RNN(_RNNBase):
         self.nonlinearity = nonlinearity
         self.mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, fast, device, dtype)
+                         bidirectional, device, dtype, fast=fast)
 
 # %% ../nbs/01_rnn.ipynb #57edf1d9
 class LSTM(_RNNBase):
@@ -325,41 +330,20 @@ class LSTM(_RNNBase):
      "that also takes `lengths`.")
     mode, n_gates = "LSTM", 4
 
-    def __init__(self,
-                 input_size:int, # D, features per step
-                 hidden_size:int, # H
-                 num_layers:int=1, # stacked layers
-                 bias:bool=True, # use the biases
-                 batch_first:bool=False, # input/output (B, T, .) instead of (T, B, .)
-                 dropout:float=0.0, # dropout on every layer's outputs but the last, in training
-                 bidirectional:bool=False, # add a reverse direction per layer
-                 proj_size:int=0, # torch.nn's LSTM projection: not implemented, must be 0
-                 device=None, dtype=None,
-                 *, fast:bool=True, # True: torch's fused kernel, same parameters; False: the loop
-                ):
+    def __init__(self, input_size:int, hidden_size:int, num_layers:int=1, bias:bool=True,
+                 batch_first:bool=False, dropout:float=0.0, bidirectional:bool=False,
+                 proj_size:int=0, device=None, dtype=None, *, fast:bool=True):
+        "torch.nn.LSTM's arguments in its order: those of `GRU`, and `proj_size`, which must be 0."
         if proj_size != 0:
             raise ValueError(f"proj_size={proj_size!r} is not implemented; expected 0")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, fast, device, dtype)
+                         bidirectional, device, dtype, fast=fast)
 
 # %% ../nbs/01_rnn.ipynb #71b00003
 class GRU(_RNNBase):
-    "Multi-layer GRU, a drop-in for `torch.nn.GRU` (gate order r, z, n) that also takes `lengths`."
-    mode, n_gates = "GRU", 3
-
-    def __init__(self,
-                 input_size:int, # D, features per step
-                 hidden_size:int, # H
-                 num_layers:int=1, # stacked layers
-                 bias:bool=True, # use the biases
-                 batch_first:bool=False, # input/output (B, T, .) instead of (T, B, .)
-                 dropout:float=0.0, # dropout on every layer's outputs but the last, in training
-                 bidirectional:bool=False, # add a reverse direction per layer
-                 device=None, dtype=None,
-                 *, fast:bool=True, # True: torch's fused kernel, same parameters; False: the loop
-                ):
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, fast, device, dtype)
+    ("Multi-layer GRU, a drop-in for `torch.nn.GRU` (gate order r, z, n, the same arguments) that "
+     "also takes `lengths`.")
+    mode, n_gates = "GRU", 3  # the constructor is _RNNBase's, torch.nn.GRU's arguments in order
 
 # %% ../nbs/01_rnn.ipynb #f66d87c7
 @patch

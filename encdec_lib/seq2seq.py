@@ -12,8 +12,8 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, _check_ids,
-                             check_mask, check_size, check_tokens, get_device, in_eval_mode, patch,
-                             select_rows, to_device, vocab_size_of)
+                             check_mask, check_size, check_sizes, check_tokens, get_device,
+                             in_eval_mode, patch, select_rows, to_device, vocab_size_of)
 from .training import exact_match
 from .data import BOS_ID, EOS_ID, PAD_ID, Seq2SeqBatch
 
@@ -24,21 +24,19 @@ __all__ = ['RNNEncoder', 'RNNDecoder', 'Doc001Decoder', 'teacher_forcing_logits'
 # %% ../nbs/03_seq2seq.ipynb #7c65d96e
 class RNNEncoder(Encoder):
     "Embedding + a recurrent network (any `torch.nn.RNN`-like class); uni- or bidirectional."
-    def __init__(
-        self,
-        vocab_size:int, # source vocabulary size |V_src|
-        emb_size:int, # embedding size E
-        hidden_size:int, # hidden size H per direction
-        num_layers:int=1, # stacked layers
-        cell:type[nn.Module]=nn.GRU, # nn.RNN, nn.GRU, nn.LSTM or a class with their signature
-        bidirectional:bool=False, # read the source both ways (outputs of size 2H)
-        dropout:float=0.0, # dropout on embeddings and between layers
-        pad_id:int=PAD_ID, # padding id
-    ):
+    def __init__(self,
+                 vocab_size:int, # source vocabulary size |V_src|
+                 emb_size:int, # embedding size E
+                 hidden_size:int, # hidden size H per direction
+                 num_layers:int=1, # stacked layers
+                 cell:type[nn.Module]=nn.GRU, # nn.RNN, nn.GRU, nn.LSTM or one with their signature
+                 bidirectional:bool=False, # read the source both ways (outputs of size 2H)
+                 dropout:float=0.0, # dropout on embeddings and between layers
+                 pad_id:int=PAD_ID, # padding id
+                ):
         super().__init__()
-        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size),
-                        ("hidden_size", hidden_size), ("num_layers", num_layers)):
-            check_size(name, v)
+        check_sizes(vocab_size=vocab_size, emb_size=emb_size, hidden_size=hidden_size,
+                    num_layers=num_layers)
         self.vocab_size, self.num_layers, self.pad_id = vocab_size, num_layers, pad_id
         self.num_directions = 2 if bidirectional else 1
         self.output_size = self.num_directions * hidden_size  # size of h_i and of the final state
@@ -123,25 +121,22 @@ def _check_enc_state(enc:EncoderOutput, num_layers:int, enc_size:int|None=None) 
 # %% ../nbs/03_seq2seq.ipynb #edecce38
 class RNNDecoder(Decoder):
     "A recurrent decoder reading the encoder's final state: mode 'init' (a) or 'every_step' (b)."
-    def __init__(
-        self,
-        vocab_size:int, # target vocabulary size |V_tgt|
-        emb_size:int, # embedding size E
-        hidden_size:int, # decoder hidden size H
-        enc_size:int, # size of the encoder's final state (2H for a bidirectional encoder)
-        mode:str="init", # "init": s_0 = bridge(h_S) only; "every_step": also h_S at every step
-        num_layers:int=1, # stacked layers (the encoder must have as many)
-        cell:type[nn.Module]=nn.GRU, # same choices as the encoder's
-        dropout:float=0.0, # dropout on embeddings
-        pad_id:int=PAD_ID, # padding id
-    ):
+    def __init__(self,
+                 vocab_size:int, # target vocabulary size |V_tgt|
+                 emb_size:int, # embedding size E
+                 hidden_size:int, # decoder hidden size H
+                 enc_size:int, # size of the encoder's final state (2H for a bidirectional encoder)
+                 mode:str="init", # "init": s_0 = bridge(h_S); "every_step": h_S at each step too
+                 num_layers:int=1, # stacked layers (the encoder must have as many)
+                 cell:type[nn.Module]=nn.GRU, # same choices as the encoder's
+                 dropout:float=0.0, # dropout on embeddings
+                 pad_id:int=PAD_ID, # padding id
+                ):
         super().__init__()
         if mode not in ("init", "every_step"):
             raise ValueError(f"mode={mode!r}, expected 'init' or 'every_step'")
-        for name, v in (("vocab_size", vocab_size), ("emb_size", emb_size),
-                        ("hidden_size", hidden_size), ("enc_size", enc_size),
-                        ("num_layers", num_layers)):
-            check_size(name, v)
+        check_sizes(vocab_size=vocab_size, emb_size=emb_size, hidden_size=hidden_size,
+                    enc_size=enc_size, num_layers=num_layers)
         self.mode, self.vocab_size, self.num_layers = mode, vocab_size, num_layers
         self.enc_size = enc_size
         self.embed = nn.Embedding(vocab_size, emb_size, padding_idx=pad_id)
@@ -198,12 +193,11 @@ def reorder_state(self:RNNDecoder, state:Any, index:Tensor, n:int, keep:tuple|li
 class Doc001Decoder(Decoder):
     ("Document 001 §5.2's `Decoder` (Embedding -> ReLU -> LSTM -> Linear -> LogSoftmax), batched, "
      "mode (a).")
-    def __init__(
-        self,
-        hidden_size:int, # H: embedding and LSTM size (the encoder's final state must have it)
-        output_size:int, # target vocabulary size
-        relu:bool=True, # apply 001's ReLU to the embedding
-    ):
+    def __init__(self,
+                 hidden_size:int, # H: embedding and LSTM size (the encoder's final state has it)
+                 output_size:int, # target vocabulary size
+                 relu:bool=True, # apply 001's ReLU to the embedding
+                ):
         super().__init__()
         check_size("hidden_size", hidden_size); check_size("output_size", output_size)
         self.hidden_size, self.relu = hidden_size, relu

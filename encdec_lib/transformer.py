@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .core import (Decoder, Encoder, EncoderDecoder, EncoderOutput, check_mask,
-                             check_size, check_tokens, patch)
+                             check_size, check_sizes, check_tokens, patch)
 from .data import PAD_ID
 
 # %% auto #0
@@ -464,10 +464,11 @@ def _residual(x:Tensor, # (B, L, D) the block's input
     "One residual block with LayerNorm: same shape as x."
     return x + f(norm(x)) if norm_first else norm(x + f(x))
 
-# %% ../nbs/05_transformer.ipynb #f3f9a75c
-class TransformerEncoderLayer(nn.Module):
-    ("Self-attention and a position-wise FFN, each in a residual block with LayerNorm; the "
-     "arguments and state_dict of `torch.nn.TransformerEncoderLayer`.")
+# %% ../nbs/05_transformer.ipynb #1496ef95
+class _TransformerLayer(nn.Module):
+    "torch.nn's layer arguments and the parts of both layers: self-attention, FFN, norms, dropouts."
+    cross_attention:bool = False # the decoder layer: a cross-attention sub-layer between the two
+
     def __init__(self,
                  d_model:int, # model width
                  nhead:int, # number of heads h
@@ -482,24 +483,34 @@ class TransformerEncoderLayer(nn.Module):
                  dtype=None, # their dtype
                 ):
         super().__init__()
-        check_size("d_model", d_model); check_size("nhead", nhead)
-        check_size("dim_feedforward", dim_feedforward)
+        check_sizes(d_model=d_model, nhead=nhead, dim_feedforward=dim_feedforward)
         fk = dict(device=device, dtype=dtype)
-        self.self_attn = MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, **fk)
+        mha = lambda: MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                         batch_first=batch_first, **fk)
+        self.self_attn = mha()
+        if self.cross_attention:
+            self.multihead_attn = mha()
         self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **fk)
         self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **fk)
-        self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk)
-        self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk)
-        self.dropout, self.dropout1, self.dropout2 = (nn.Dropout(dropout) for _ in range(3))
+        sublayers = range(1, 4 if self.cross_attention else 3)  # a LayerNorm and a dropout each
+        for i in sublayers:
+            setattr(self, f"norm{i}", nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk))
+        self.dropout = nn.Dropout(dropout)  # on the FFN's hidden units
+        for i in sublayers:
+            setattr(self, f"dropout{i}", nn.Dropout(dropout))
         self.activation, self.norm_first = _activation(activation), norm_first
 
     def _sa(self, x, mask, kpm, is_causal):
         return self.dropout1(self.self_attn(x, x, x, kpm, False, mask, is_causal=is_causal)[0])
 
-    def _ff(self, x):  # FFN(x) = W_2 relu(W_1 x + b_1) + b_2, at every position
-        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+    def _ff(self, x):  # FFN(x) = W_2 relu(W_1 x + b_1) + b_2 at every position: the last sub-layer
+        drop = self.dropout3 if self.cross_attention else self.dropout2
+        return drop(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
+# %% ../nbs/05_transformer.ipynb #f3f9a75c
+class TransformerEncoderLayer(_TransformerLayer):
+    ("Self-attention and a position-wise FFN, each in a residual block with LayerNorm; the "
+     "arguments and state_dict of `torch.nn.TransformerEncoderLayer`.")
     def forward(self,
                 src:Tensor, # (S, B, D), or (B, S, D) with batch_first
                 src_mask:Tensor|None=None, # (S, S) or (B·h, S, S) attention mask (torch.nn's)
@@ -512,36 +523,10 @@ class TransformerEncoderLayer(nn.Module):
         return _residual(x, self._ff, self.norm2, self.norm_first)
 
 # %% ../nbs/05_transformer.ipynb #0fbd772e
-class TransformerDecoderLayer(nn.Module):
+class TransformerDecoderLayer(_TransformerLayer):
     ("Masked self-attention, cross-attention over the encoder's outputs and an FFN; the arguments "
      "and state_dict of `torch.nn.TransformerDecoderLayer`, plus a cached `step`.")
-    def __init__(self,
-                 d_model:int, # model width
-                 nhead:int, # number of heads h
-                 dim_feedforward:int=2048, # d_ff
-                 dropout:float=0.1, # dropout
-                 activation:str|Any=F.relu, # "relu", "gelu" or a callable (torch.nn's: F.relu)
-                 layer_norm_eps:float=1e-5, # LayerNorm's epsilon
-                 batch_first:bool=False, # (B, T, D) inputs instead of (T, B, D)
-                 norm_first:bool=False, # pre-norm instead of post-norm
-                 bias:bool=True, # biases in linear layers and LayerNorm
-                 device=None, # where the parameters are made
-                 dtype=None, # their dtype
-                ):
-        super().__init__()
-        check_size("d_model", d_model); check_size("nhead", nhead)
-        check_size("dim_feedforward", dim_feedforward)
-        fk = dict(device=device, dtype=dtype)
-        mha = lambda: MultiHeadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                         batch_first=batch_first, **fk)
-        self.self_attn, self.multihead_attn = mha(), mha()
-        self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **fk)
-        self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **fk)
-        self.norm1, self.norm2, self.norm3 = (
-            nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **fk) for _ in range(3))
-        self.dropout = nn.Dropout(dropout)
-        self.dropout1, self.dropout2, self.dropout3 = (nn.Dropout(dropout) for _ in range(3))
-        self.activation, self.norm_first = _activation(activation), norm_first
+    cross_attention = True
 
     def forward(self,
                 tgt:Tensor, # (T, B, D), or (B, T, D) with batch_first
@@ -560,16 +545,8 @@ class TransformerDecoderLayer(nn.Module):
 
 # %% ../nbs/05_transformer.ipynb #1f1b9644
 @patch
-def _sa(self:TransformerDecoderLayer, x, mask, kpm, is_causal):
-    return self.dropout1(self.self_attn(x, x, x, kpm, False, mask, is_causal=is_causal)[0])
-
-@patch
 def _ca(self:TransformerDecoderLayer, x, mem, mask, kpm, is_causal):
     return self.dropout2(self.multihead_attn(x, mem, mem, kpm, False, mask, is_causal=is_causal)[0])
-
-@patch
-def _ff(self:TransformerDecoderLayer, x):
-    return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
 # %% ../nbs/05_transformer.ipynb #8df27718
 @patch
@@ -637,35 +614,39 @@ def token_embedding(vocab_size:int, # number of tokens
     return embed
 
 # %% ../nbs/05_transformer.ipynb #2a9c4380
-#| code-fold: true
-def _check_sizes(**sizes:int) -> None:
-    for name, v in sizes.items():
-        check_size(name, v)
+class _TransformerStack(nn.Module):
+    "Embedding × √d_model + positional encoding and N layers of `layer_class`; W_out for a decoder."
+    layer_class:type = None # TransformerEncoderLayer or TransformerDecoderLayer
+    to_vocabulary:bool = False # add the output projection W_out (the decoder)
 
-# %% ../nbs/05_transformer.ipynb #0fe43e52
-class TransformerEncoder(Encoder):
-    "Token embedding × √d_model + positional encoding, then N encoder layers: every position."
     def __init__(self,
-                 vocab_size:int, # source vocabulary size
+                 vocab_size:int, # vocabulary size: the source's (encoder), the target's (decoder)
                  d_model:int=512, # width
                  nhead:int=8, # heads
                  num_layers:int=6, # N
                  dim_feedforward:int=2048, # d_ff
                  dropout:float=0.1, # dropout
                  norm_first:bool=False, # pre-norm layers (and a final LayerNorm)
-                 max_len:int=512, # longest source
+                 max_len:int=512, # longest sequence
                  pad_id:int=PAD_ID, # padding id
                 ):
         super().__init__()
-        _check_sizes(vocab_size=vocab_size, d_model=d_model, nhead=nhead, num_layers=num_layers,
-                     dim_feedforward=dim_feedforward, max_len=max_len)
-        self.d_model = d_model
+        check_sizes(vocab_size=vocab_size, d_model=d_model, nhead=nhead, num_layers=num_layers,
+                    dim_feedforward=dim_feedforward, max_len=max_len)
+        self.d_model, self.nhead = d_model, nhead
         self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model)
         self.pos = PositionalEncoding(d_model, max_len, dropout)
         self.layers = nn.ModuleList(
-            TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
-                                    norm_first=norm_first) for _ in range(num_layers))
+            self.layer_class(d_model, nhead, dim_feedforward, dropout, batch_first=True,
+                             norm_first=norm_first) for _ in range(num_layers))
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
+        if self.to_vocabulary:
+            self.out = nn.Linear(d_model, vocab_size)  # W_out: y_t = softmax(W_out s_t + b_out)
+
+# %% ../nbs/05_transformer.ipynb #0fe43e52
+class TransformerEncoder(_TransformerStack, Encoder):
+    "Token embedding × √d_model + positional encoding, then N encoder layers: every position."
+    layer_class = TransformerEncoderLayer
 
     def forward(self,
                 src:Tensor, # (B, S) source ids
@@ -689,31 +670,10 @@ class TransformerState(NamedTuple):
     memory_mask: Tensor|None # (B, 1, 1, S) additive mask, -inf at source padding
 
 # %% ../nbs/05_transformer.ipynb #ee53118d
-class TransformerDecoder(Decoder):
+class TransformerDecoder(_TransformerStack, Decoder):
     ("Embedding + positional encoding, N decoder layers, a final projection to the vocabulary; "
      "teacher-forced `forward` and cached `step`.")
-    def __init__(self,
-                 vocab_size:int, # target vocabulary size
-                 d_model:int=512, # width
-                 nhead:int=8, # heads
-                 num_layers:int=6, # N
-                 dim_feedforward:int=2048, # d_ff
-                 dropout:float=0.1, # dropout
-                 norm_first:bool=False, # pre-norm layers (and a final LayerNorm)
-                 max_len:int=512, # longest target
-                 pad_id:int=PAD_ID, # padding id
-                ):
-        super().__init__()
-        _check_sizes(vocab_size=vocab_size, d_model=d_model, nhead=nhead, num_layers=num_layers,
-                     dim_feedforward=dim_feedforward, max_len=max_len)
-        self.d_model, self.nhead = d_model, nhead
-        self.embed = token_embedding(vocab_size, d_model, pad_id)  # N(0, 1/d_model)
-        self.pos = PositionalEncoding(d_model, max_len, dropout)
-        self.layers = nn.ModuleList(
-            TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout, batch_first=True,
-                                    norm_first=norm_first) for _ in range(num_layers))
-        self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
-        self.out = nn.Linear(d_model, vocab_size)  # W_out: y_t = softmax(W_out s_t + b_out)
+    layer_class, to_vocabulary = TransformerDecoderLayer, True
 
     def forward(self, tgt_in:Tensor, state:TransformerState, enc:EncoderOutput
                ) -> tuple[Tensor, TransformerState]:
@@ -771,9 +731,9 @@ class Transformer(EncoderDecoder):
                  norm_first:bool=False, # pre-norm
                  max_len:int=512, # longest sequence
                 ):
-        _check_sizes(src_vocab=src_vocab, tgt_vocab=tgt_vocab, d_model=d_model, nhead=nhead,
-                     num_encoder_layers=num_encoder_layers, num_decoder_layers=num_decoder_layers,
-                     dim_feedforward=dim_feedforward, max_len=max_len)
+        check_sizes(src_vocab=src_vocab, tgt_vocab=tgt_vocab, d_model=d_model, nhead=nhead,
+                    num_encoder_layers=num_encoder_layers, num_decoder_layers=num_decoder_layers,
+                    dim_feedforward=dim_feedforward, max_len=max_len)
         if d_model % nhead:
             raise ValueError(f"d_model={d_model} is not divisible by nhead={nhead}")
         enc = TransformerEncoder(src_vocab, d_model, nhead, num_encoder_layers, dim_feedforward,
