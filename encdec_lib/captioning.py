@@ -102,7 +102,7 @@ def _layout(rng:np.random.Generator, counts:np.ndarray, W:int, by_label:list[np.
 
 # %% ../nbs/08_captioning.ipynb #a802089f
 def _paint(plan:np.ndarray, x:Tensor, n:int, W:int) -> Tensor:
-    "The strips (n, STRIP_HEIGHT, W) uint8: every digit of `plan` scaled and laid on a black canvas."
+    "The strips (n, STRIP_HEIGHT, W) uint8: each digit of `plan` scaled and laid on a black canvas."
     canvas = np.zeros((n, STRIP_HEIGHT, W), np.float32)
     for s in np.unique(plan[:, 2]):  # scale all digits of one size at once
         rows = plan[plan[:, 2] == s]
