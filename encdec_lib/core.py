@@ -307,6 +307,7 @@ class Encoder(nn.Module):
                 src:Tensor, # (B, S) source token ids
                 src_mask:Tensor|None=None, # (B, S) bool, True at real tokens; None means no padding
                ) -> EncoderOutput:
+        "Every position's output (B, S, H), the final state and the mask, as an `EncoderOutput`."
         raise NotImplementedError
 
 # %% ../nbs/00_core.ipynb #dc2970db

@@ -68,6 +68,42 @@ def test_install_cell_installs_from_settings_on_colab_only():
     assert "subprocess" not in namespace
 
 
+def _top_level_imports(path: Path) -> set[str]:
+    "The top-level modules a notebook's code cells import (shell and magic lines skipped)."
+    import ast
+    names = set()
+    for cell in code_cells(path):
+        text = "\n".join(l for l in source(cell).splitlines() if not l.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def _distribution_names(spec: str) -> set[str]:
+    "The normalized distribution names of a settings.ini requirement list."
+    return {re.split(r"[<>=!~ \[]", r)[0].lower().replace("_", "-") for r in spec.split()}
+
+
+def test_the_course_extra_installs_what_every_chapter_imports():
+    "What the Colab install cell installs (the library, its `course` extra, the data wheels) covers every import."
+    from importlib.metadata import packages_distributions
+    cfg = settings()
+    installed = _distribution_names(cfg["requirements"] + " " + cfg["course_requirements"] + " " + cfg["data_wheels"])
+    providers = packages_distributions()
+    # every Jupyter kernel has IPython; transformers is imported only when present (checked in the chapter)
+    given = {cfg["lib_name"], "IPython", "transformers"}
+    missing = {}
+    for path in NBS:
+        for module in sorted(_top_level_imports(path) - given - set(sys.stdlib_module_names)):
+            dists = {d.lower().replace("_", "-") for d in providers.get(module, [module])}
+            if not dists & installed:
+                missing.setdefault(path.name, []).append(module)
+    assert not missing, f"imported by the chapters but not installed by the Colab cell (course_requirements): {missing}"
+
+
 def test_every_notebook_is_in_the_toc_and_every_entry_exists():
     files = toc_files()
     assert len(files) == len(set(files)), "an entry appears twice in _toc.yml"

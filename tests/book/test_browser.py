@@ -98,7 +98,9 @@ def test_page_renders(browser, path):
 # not rendered, template arithmetic, errors of a failed download
 DEBRIS = {
     "a matplotlib return value": re.compile(r"^(Text\(-?\d|\[<matplotlib\.|<matplotlib\.|\(-?\d[\d.]*, -?\d[\d.]*\)$|<Axes|<Figure size)", re.M),
-    "raw reStructuredText": re.compile(r"^\s*\.\. \w[\w-]*::|:(class|meth|func|attr|mod|obj):`"),
+    # an RST directive or role, or a MyST directive fence, left as text
+    "raw reStructuredText": re.compile(r"^\s*\.\. \w[\w-]*::|:(class|meth|func|attr|mod|obj):[`\w]|^\s*```\{[\w-]+\}",
+                                       re.M),
     "arithmetic left in the text": re.compile(r"\b\d+ [−-] \d+ (and|to) \d+\b|\(\d+ [−-] \d+ to \d+\)"),
     "an error a reader was not meant to see": re.compile(r"Traceback \(most recent call last\)|URLError|urlopen error"),
 }
@@ -151,6 +153,10 @@ def test_debris_patterns_catch_what_they_name():
     assert DEBRIS["a matplotlib return value"].search("Text(0.5, 1.0, 'title')")
     assert DEBRIS["a matplotlib return value"].search("<matplotlib.colorbar.Colorbar at 0x7f>")
     assert DEBRIS["raw reStructuredText"].search(".. note::\n  a note") and DEBRIS["raw reStructuredText"].search("see :class:`Foo`")
+    # inside a page's text, and with the backticks already rendered away
+    assert DEBRIS["raw reStructuredText"].search("Encoder.forward\n.. note::\nAlthough ...")
+    assert DEBRIS["raw reStructuredText"].search("```{admonition} Errata\n:class: warning")
+    assert DEBRIS["raw reStructuredText"].search("an instance of :class:Module")
     assert DEBRIS["arithmetic left in the text"].search("lengths 10 − 1 and 10")
     assert not any(p.search("The model reaches 0.97 on lengths 8 to 10.") for p in DEBRIS.values())
 
