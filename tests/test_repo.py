@@ -50,6 +50,26 @@ def test_code_lines_fit_the_page(path):
                       f"(code cell, line, length): {long[:10]}")
 
 
+def _fenced_code_lines(text: str) -> list[tuple[int, str]]:
+    "(line number, line) of every line inside a ``` code block of a Markdown text (not directives)."
+    lines, fence = [], None  # None, "code" or "directive": the block the line is in
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            fence = None if fence else ("directive" if line.lstrip().startswith("```{") else "code")
+        elif fence == "code":
+            lines.append((n, line))
+    return lines
+
+
+def test_code_blocks_of_the_book_pages_fit_the_page():
+    "The code blocks of book/*.md (and the README) within MAX_COLUMNS, as the chapters' code cells."
+    pages = sorted((ROOT / "book").rglob("*.md")) + [ROOT / "README.md"]
+    long = [(p.relative_to(ROOT).as_posix(), n, len(line)) for p in pages
+            for n, line in _fenced_code_lines(p.read_text(encoding="utf-8")) if len(line) > MAX_COLUMNS]
+    assert not long, f"code lines over {MAX_COLUMNS} columns (page, line, length): {long}"
+    assert _fenced_code_lines("```python\nx = 1\n```\ntext\n```{note}\nnot code\n```") == [(2, "x = 1")]
+
+
 @pytest.mark.parametrize("path", NBS, ids=lambda p: p.name)
 def test_notebook_opens_with_the_colab_install_cell(path):
     cells = code_cells(path)
