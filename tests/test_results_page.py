@@ -32,14 +32,8 @@ RUN = {"device": "GPU X (CUDA 12)", "date": "2026-12-01T10:00:00+00:00", "commit
 
 def table_rows(markdown):
     lines = markdown.splitlines()
-    assert lines[0] == "| " + " | ".join(rt_header()) + " |"
+    assert lines[0] == "| " + " | ".join(rt.HEADER) + " |"
     return [[c.strip() for c in line.strip("|").split(" | ")] for line in lines[2:]]
-
-
-def rt_header():
-    from book import RESULTS_HEADER
-
-    return RESULTS_HEADER
 
 
 def test_the_table_shows_fast_full_and_reference_values_and_dashes_for_missing_ones():
@@ -131,18 +125,3 @@ def test_headline_rows_are_valid_and_keep_the_stable_names(tmp_path):
     bad.write_text(yaml.safe_dump({"rows": [{"name": "x", "label": "y"}]}))
     with pytest.raises(ValueError, match="no chapter"):
         rt.read_headline(bad)
-
-
-def test_the_build_check_finds_the_results_table(tmp_path):
-    from book import RESULTS_HEADER, check_results_page
-
-    rows = rt.read_headline(ROOT / rt.HEADLINE)
-    head = "".join(f"<th>{h}</th>" for h in RESULTS_HEADER)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in [r["label"], "ch", "0.5", "—", "—", "—"]) + "</tr>" for r in rows)
-    page = tmp_path / "results.html"
-    page.write_text(f"<article><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></article>")
-    assert check_results_page(page) == []
-    page.write_text(f"<article><table><thead><tr>{head}</tr></thead><tbody>{body[:body.rindex('<tr>')]}</tbody></table></article>")
-    assert "rows" in check_results_page(page)[0]
-    page.write_text("<article><p>no table</p></article>")
-    assert "no results table" in check_results_page(page)[0]

@@ -97,13 +97,15 @@ def chapter_link(chapter: str, in_book: set[str]) -> str:
     return f"{{doc}}`/{chapter}`" if chapter in in_book else f"`{chapter}`"
 
 
+HEADER = ["quantity", "chapter", "fast profile (this book)", "full profile", "full-profile run", "reference"]
+
+
 def results_markdown(rows: list[dict], fast: dict[str, dict], record: dict, in_book: set[str]) -> str:
     """The results table as MyST Markdown.
 
     rows: headline.yml's rows; fast: {chapter: {glue name: value}} of the executed chapters;
     record: full_profile.json; in_book: the chapters this build contains (linked)."""
-    lines = ["| quantity | chapter | fast profile (this book) | full profile | full-profile run | reference |",
-             "|---|---|--:|--:|---|---|"]
+    lines = ["| " + " | ".join(HEADER) + " |", "|---|---|--:|--:|---|---|"]
     for row in rows:
         chapter, spec = row["chapter"], row.get("format")
         fast_value = fast.get(chapter, {}).get(row["name"])

@@ -90,9 +90,14 @@ def test_page_renders(browser, path):
         text = page.evaluate("() => document.querySelector('article').innerText")
         assert "#|" not in text, "an nbdev directive is shown"
         assert "<Axes" not in text and "<Figure size" not in text, "a plot's repr is printed instead of hidden"
+        outputs = page.evaluate("() => Array.from(document.querySelectorAll('.cell_output')).map(e => e.innerText)")
+        assert not any(TABLE_AS_TEXT.search(o) for o in outputs), "a markdown table in an output is shown as text"
     check_layout_and_debris(page, path)
     page.close()
 
+
+# a pipe table's |---| row left as text in a cell's output (Sphinx's smartquotes turn --- into a dash)
+TABLE_AS_TEXT = re.compile(r"\|\s*:?(?:-{3,}|[—–])[-—–]*:?\s*\|")
 
 # what a reader should never see on a page: return values of plotting calls, reStructuredText that was
 # not rendered, template arithmetic, errors of a failed download
@@ -158,6 +163,8 @@ def test_debris_patterns_catch_what_they_name():
     assert DEBRIS["raw reStructuredText"].search("```{admonition} Errata\n:class: warning")
     assert DEBRIS["raw reStructuredText"].search("an instance of :class:Module")
     assert DEBRIS["arithmetic left in the text"].search("lengths 10 − 1 and 10")
+    assert TABLE_AS_TEXT.search("| a | b |\n|---|---:|") and TABLE_AS_TEXT.search("| a |\n|—|")
+    assert not TABLE_AS_TEXT.search("a | b, and 3 - 4")
     assert not any(p.search("The model reaches 0.97 on lengths 8 to 10.") for p in DEBRIS.values())
 
 
@@ -226,10 +233,13 @@ def test_results_page_shows_its_table(browser):
     page, _ = open_page(browser, "book/results")
     rows = yaml.safe_load((ROOT / "book" / "results" / "headline.yml").read_text(encoding="utf-8"))["rows"]
     shown = page.evaluate("""() => Array.from(document.querySelectorAll('article table')).map(t =>
-        [Array.from(t.querySelectorAll('thead th')).map(th => th.innerText.trim()), t.querySelectorAll('tbody tr').length,
-         t.getBoundingClientRect().height])""")
+        [Array.from(t.querySelectorAll('thead th')).map(th => th.innerText.trim()),
+         Array.from(t.querySelectorAll('tbody tr')).map(tr => tr.querySelectorAll('td').length),
+         t.getBoundingClientRect().height, t.innerText])""")
     tables = [t for t in shown if "full profile" in t[0]]
-    assert tables, f"no results table on the page: {shown}"
-    header, n, height = tables[0]
-    assert n == len(rows) and height > 0, f"{n} rows shown for {len(rows)} headline results"
+    assert tables, f"no results table on the page: {[t[0] for t in shown]}"
+    header, cells, height, text = tables[0]
+    assert len(cells) == len(rows) and height > 0, f"{len(cells)} rows shown for {len(rows)} headline results"
+    assert set(cells) == {len(header)}, f"rows of the results table with other than {len(header)} cells: {cells}"
+    assert not re.search(r"\{(doc|cite(:\w+)?)\}", text), "unparsed MyST in the results table"
     page.close()
