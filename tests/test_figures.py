@@ -52,6 +52,29 @@ def test_script_draws_its_svg(script, tmp_path):
         f"{committed.name} is not what {script.name} draws: run python {script.relative_to(ROOT)}"
 
 
+ARTICLE_PT = 588  # the text column: 784 px at a 1400 px window, where the browser check reads the book
+
+
+def displayed_text_pt(svg: str) -> float:
+    "The smallest label's size as a reader sees it: an SVG wider than the text column is scaled down to it."
+    width = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', svg).group(1))
+    smallest = float(re.search(r"smallest text ([\d.]+) pt", svg).group(1))
+    return smallest * min(1.0, ARTICLE_PT / width)
+
+
+def test_displayed_text_size_reads_the_svg():
+    svg = '<svg width="1176pt" height="10pt"><dc:description>smallest text 16 pt</dc:description>'
+    assert displayed_text_pt(svg) == 8.0  # drawn at 16 pt, shown at half size
+    assert displayed_text_pt(svg.replace("1176pt", "500pt")) == 16.0  # narrower than the column: as drawn
+
+
+@pytest.mark.parametrize("svg", sorted(FIGURES.glob("*.svg")), ids=lambda p: p.name)
+def test_labels_legible_at_the_displayed_width(svg):
+    "Every label of a diagram is at least 9 pt on the page, after the browser scales it to the text column."
+    size = displayed_text_pt(svg.read_text(encoding="utf-8"))
+    assert size >= 9, f"{svg.name}: its smallest label shows at {size:.1f} pt (draw it narrower or larger)"
+
+
 def test_every_svg_has_a_script():
     missing = [p.name for p in FIGURES.glob("*.svg") if not p.with_suffix(".py").exists()]
     assert not missing, f"figures without the script that draws them: {missing}"

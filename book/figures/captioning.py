@@ -17,7 +17,7 @@ W_GRID, H_GRID = 6, 2  # grid columns and rows drawn
 
 
 def main(out: Path = Path(__file__).with_name("captioning.svg")) -> Path:
-    fig, ax = figure(15, 4.6)
+    fig, ax = figure(12, 4.2)
     ax.set_xlim(-0.5, 15.5); ax.set_ylim(-0.6, 5.0); ax.set_aspect("equal")
     # the strip: three digit glyphs on a dark canvas
     ax.add_patch(Rectangle((0, 3.2), 3.2, 1.1, fc="#222222", ec="none"))
@@ -38,25 +38,25 @@ def main(out: Path = Path(__file__).with_name("captioning.svg")) -> Path:
     for label, y in rows.items():
         text(ax, 6.0, y + 0.72, label, fontsize=SMALL, ha="left")
         for t, w in enumerate(words):
-            x = 9.3 + 1.55 * t
+            x = 9.8 + 1.45 * t
             box(ax, x, y, f"$s_{t + 1}$" if "Transformer" not in label else "", DEC, w=1.0, h=0.55)
             text(ax, x, y + 0.62, w, fontsize=SMALL - 1)
             if t:
-                arrow(ax, (x - 1.55, y), (x, y), shrinkA=18, shrinkB=18)
+                arrow(ax, (x - 1.45, y), (x, y), shrinkA=18, shrinkB=18)
     # (a): c = tanh(W_c vec(G)) is s_0 only
     box(ax, 7.0, 4.3, "$c$", CTX, w=0.8, h=0.55)
     arrow(ax, (3.2, 0.9), (7.0, 4.3), color=CTX, lw=1.6, rad=-0.15, shrinkA=4)
-    arrow(ax, (7.0, 4.3), (9.3, 4.3), color=CTX, lw=2)
+    arrow(ax, (7.0, 4.3), (9.8, 4.3), color=CTX, lw=2)
     # (b): c_t = sum_i alpha_ti h_i at every step (drawn for step 2)
-    box(ax, 7.3, 2.6, "$c_2 = \\sum_i \\alpha_{2,i} h_i$", ATT, w=2.4, h=0.6, fontsize=SMALL)
+    box(ax, 7.55, 2.6, "$c_2 = \\sum_i \\alpha_{2,i} h_i$", ATT, w=2.9, h=0.6, fontsize=SMALL)
     for c in range(W_GRID):
-        arrow(ax, (0.35 + 0.5 * c, 1.2), (7.3, 2.6), color=ATT, lw=0.6 + 1.6 * (c == 1), alpha=0.35 + 0.65 * (c == 1),
+        arrow(ax, (0.35 + 0.5 * c, 1.2), (6.1, 2.6), color=ATT, lw=0.6 + 1.6 * (c == 1), alpha=0.35 + 0.65 * (c == 1),
               rad=-0.12, shrinkA=1)
-    arrow(ax, (9.3, 2.6), (7.3, 2.6), color=ATT, rad=0.5, lw=1, shrinkA=16)  # s_1 scores the cells
-    arrow(ax, (7.3, 2.6), (10.85, 2.6), color=ATT, lw=1.8, rad=-0.35, shrinkA=18, shrinkB=18)
+    arrow(ax, (9.8, 2.6), (8.4, 2.75), color=ATT, rad=0.5, lw=1, shrinkA=16, shrinkB=2)  # s_1 scores the cells
+    arrow(ax, (8.4, 2.45), (11.25, 2.6), color=ATT, lw=1.8, rad=0.3, shrinkA=2, shrinkB=18)
     # (c): cross-attention of every position over every cell
     for t in range(len(words)):
-        arrow(ax, (3.2, 0.45), (9.3 + 1.55 * t, 0.9), color=GREY, lw=0.9, rad=0.08, shrinkA=2, shrinkB=16)
+        arrow(ax, (3.2, 0.45), (9.8 + 1.45 * t, 0.9), color=GREY, lw=0.9, rad=0.08, shrinkA=2, shrinkB=16)
     text(ax, 6.2, 0.15, "cross-attention to every cell", fontsize=SMALL - 1, color=INK, ha="left")
     return save(fig, out)
 

@@ -35,7 +35,7 @@ def main(out: Path = Path(__file__).with_suffix(".svg")) -> Path:
         arrow(ax, (6.85, y), (7.5, y), shrinkA=2, shrinkB=2)
         arrow(ax, (11.75, y), (12.05, y), shrinkA=2, shrinkB=2)
     text(ax, 7.9, -4.05, "a wheel is read as a zip file and never imported; a download that fails its "
-         "checksum is deleted", fontsize=SMALL - 2, color=INK)
+         "checksum is deleted", fontsize=SMALL - 1, color=INK)
     fig.tight_layout(pad=0.2)
     return save(fig, out)
 

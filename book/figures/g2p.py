@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from style import ATT, CTX, DEC, ENC, INK, SMALL, arrow, box, canvas, figure, frame, save, text
+from style import ATT, CTX, DEC, ENC, SMALL, arrow, box, canvas, figure, frame, save, text
 
 LETTERS = "phoneme"
 PHONEMES = ["F", "OW1", "N", "IY0", "M"]

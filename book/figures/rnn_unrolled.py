@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from style import ATT, ENC, GREY, INK, SMALL, arrow, box, canvas, figure, save, text
+from style import ATT, ENC, GREY, SMALL, arrow, box, canvas, figure, save, text
 
 XU = [3.2, 4.8, 6.4, 7.7, 9.0]  # h_1, h_2, h_3, dots, h_T
 DOTS = 3

@@ -93,8 +93,23 @@ def text(ax, x, y, s, color=INK, fontsize=FONT, **kw):
     return ax.text(x, y, s, color=color, fontsize=fontsize, **kw)
 
 
+ARTICLE_PT = 588  # the width of the book's text column (784 px at 1400 px), in points
+
+
+def smallest_text(fig) -> float:
+    "The size of the figure's smallest label, in points as drawn (the ticks of axes turned off are not drawn)."
+    texts = list(fig.texts)
+    for ax in fig.axes:
+        texts += [*ax.texts, ax.title, ax._left_title, ax._right_title]
+        if ax.axison:
+            texts += [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label]
+    return min(t.get_fontsize() for t in texts if t.get_visible() and t.get_text().strip())
+
+
 def save(fig, out: Path) -> Path:
-    "Save as SVG on the white card, without a date: the same drawing gives the same file."
-    fig.savefig(out, facecolor=CARD, metadata={"Date": None})
+    ("Save as SVG on the white card, without a date: the same drawing gives the same file. Its description "
+     "records the smallest label's size, which tests/test_figures.py checks at the displayed width.")
+    fig.savefig(out, facecolor=CARD, metadata={"Date": None,
+                                               "Description": f"smallest text {smallest_text(fig):g} pt"})
     plt.close(fig)
     return out

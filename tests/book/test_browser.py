@@ -112,8 +112,9 @@ DEBRIS = {
 
 
 def layout_problems(page) -> dict:
-    ("Display equations, tables and code wider than the article (cut off or scrolled); private names in "
-     "headings.")
+    ("Display equations, tables and code wider than the article (cut off or scrolled); figures drawn "
+     "wider than the article (shrunk to fit, so their labels print below the size they were drawn "
+     "at); private names in headings.")
     return page.evaluate("""() => {
         const article = document.querySelector('article') || document.body;
         const width = article.getBoundingClientRect().width;
@@ -131,9 +132,12 @@ def layout_problems(page) -> dict:
             .map(t => label(t.querySelector('tr') || t));
         const code = Array.from(article.querySelectorAll('div.highlight pre, .cell_output pre'))
             .filter(wide).map(e => (e.textContent.split('\\n').find(l => l.length > 88) || label(e)).slice(0, 80));
+        const figures = Array.from(article.querySelectorAll('img'))
+            .filter(i => i.naturalWidth > width + 8)
+            .map(i => `${(i.getAttribute('alt') || i.src.split('/').pop()).slice(0, 60)} (${i.naturalWidth} px)`);
         const headings = Array.from(article.querySelectorAll('h1, h2, h3, h4'))
             .map(label).filter(t => /(^|[.\\s])_[A-Za-z]\\w*\\./.test(t));
-        return {equations, tables, code, headings};
+        return {equations, tables, code, figures, headings};
     }""")
 
 
@@ -169,17 +173,22 @@ def test_debris_patterns_catch_what_they_name():
 
 
 def test_layout_check_catches_what_it_names(browser):
-    "A 120-column code line, an output line and a wide table in an 800 px article are all reported."
+    "A 120-column code line, an output line, a wide table and a wide figure in an 800 px article are all reported."
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     wide = "x = 1  # " + "y" * 111
     page.set_content(f"""<article style="width: 800px"><div class="highlight"><pre>{wide}</pre></div>
         <div class="cell_output"><pre>{wide}</pre></div>
         <div style="overflow-x: auto"><table><tr>{'<td>column</td>' * 40}</tr></table></div>
-        <div class="highlight"><pre>x = 1</pre></div></article>""")
+        <div class="highlight"><pre>x = 1</pre></div>
+        <img alt="wide" src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1200' height='10'/%3E">
+        <img alt="fits" src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='700' height='10'/%3E">
+        </article>""")
+    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
     found = layout_problems(page)
     page.close()
     assert len(found["code"]) == 2 and found["code"][0].startswith("x = 1  # yyy"), found
     assert len(found["tables"]) == 1 and not found["equations"] and not found["headings"], found
+    assert found["figures"] == ["wide (1200 px)"], found
 
 
 class _Links(HTMLParser):
