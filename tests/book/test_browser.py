@@ -132,7 +132,7 @@ def layout_problems(page) -> dict:
             .map(t => label(t.querySelector('tr') || t));
         const code = Array.from(article.querySelectorAll('div.highlight pre, .cell_output pre'))
             .filter(wide).map(e => (e.textContent.split('\\n').find(l => l.length > 88) || label(e)).slice(0, 80));
-        const figures = Array.from(article.querySelectorAll('img'))
+        const figures = Array.from(article.querySelectorAll('.cell_output img'))  // plots; diagrams: test_figures
             .filter(i => i.naturalWidth > width + 8)
             .map(i => `${(i.getAttribute('alt') || i.src.split('/').pop()).slice(0, 60)} (${i.naturalWidth} px)`);
         const headings = Array.from(article.querySelectorAll('h1, h2, h3, h4'))
@@ -180,8 +180,10 @@ def test_layout_check_catches_what_it_names(browser):
         <div class="cell_output"><pre>{wide}</pre></div>
         <div style="overflow-x: auto"><table><tr>{'<td>column</td>' * 40}</tr></table></div>
         <div class="highlight"><pre>x = 1</pre></div>
+        <div class="cell_output">
         <img alt="wide" src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1200' height='10'/%3E">
         <img alt="fits" src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='700' height='10'/%3E">
+        </div>
         </article>""")
     page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
     found = layout_problems(page)
