@@ -7,13 +7,14 @@ import math
 from typing import NamedTuple
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 from .core import check_size, patch
 
 # %% auto #0
 __all__ = ['check_data', 'check_k', 'PCA', 'pca_fit', 'pca_transform', 'pca_inverse_transform', 'reconstruction_error',
            'principal_angles', 'LinearAutoencoder', 'MLPAutoencoder', 'ConvAutoencoder', 'linear_ae_loss_from_moments',
-           'fit_linear_autoencoder']
+           'fit_linear_autoencoder', 'gaussian_kl', 'VAE', 'negative_elbo']
 
 # %% ../nbs/07_autoencoder.ipynb #5183b528
 #| code-fold: true
@@ -380,3 +381,55 @@ def fit_linear_autoencoder(X:Tensor, # (N, D) data
         return loss
     opt.step(closure)
     return model
+
+# %% ../nbs/07_autoencoder.ipynb #7748e81e
+def gaussian_kl(mu:Tensor, # (..., k) means of q(z|x)
+                logvar:Tensor, # (..., k) log variances of q(z|x)
+               ) -> Tensor:
+    "KL(N(mu, diag exp(logvar)) || N(0, I)) per row, ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1): (...)."
+    if not isinstance(mu, Tensor) or not isinstance(logvar, Tensor) or mu.shape != logvar.shape:
+        got = [getattr(t, "shape", type(t)) for t in (mu, logvar)]
+        raise ValueError(f"mu and logvar must be tensors of one shape (..., k), got {got}")
+    return 0.5 * (mu.pow(2) + logvar.exp() - logvar - 1).sum(-1)
+
+# %% ../nbs/07_autoencoder.ipynb #63303700
+class VAE(nn.Module):
+    "A variational autoencoder: D → hidden… → (μ, log σ²) in R^k; z = μ + σ ⊙ ε → … → D logits."
+    def __init__(self,
+                 in_features:int, # D, the input size
+                 k:int, # the code size
+                 hidden:tuple[int, ...]=(256,), # encoder hidden widths (the decoder mirrors them)
+                 activation:type[nn.Module]=nn.ReLU, # nonlinearity between layers
+                ):
+        super().__init__()
+        check_size("in_features", in_features); check_size("k", k)
+        for i, h in enumerate(hidden):
+            check_size(f"hidden[{i}]", h)
+        self.in_features, self.k = in_features, k
+        widths = [in_features, *hidden]
+        self.encoder = nn.Sequential(*_linear_stack(widths, activation),
+                                     nn.Linear(widths[-1], 2 * k))  # (..., D) -> (..., 2k)
+        self.decoder = nn.Sequential(*_linear_stack([k, *widths[::-1]], activation)[:-1])  # logits
+
+    def encode(self, x:Tensor, # (..., D) images in [0, 1]
+              ) -> tuple[Tensor, Tensor]:
+        "μ and log σ² of q(z|x), each (..., k)."
+        _check_features("x", x, self.in_features)
+        return self.encoder(x).chunk(2, dim=-1)
+
+    def forward(self, x:Tensor, # (..., D) images in [0, 1]
+               ) -> tuple[Tensor, Tensor, Tensor]:
+        "Logits of p(x|z) for one z = μ + σ ⊙ ε per image (..., D), and μ, log σ² (..., k)."
+        mu, logvar = self.encode(x)
+        z = mu + (0.5 * logvar).exp() * torch.randn_like(mu)  # the reparameterisation
+        return self.decoder(z), mu, logvar
+
+# %% ../nbs/07_autoencoder.ipynb #080556a5
+def negative_elbo(model:VAE, # the VAE
+                  x:Tensor, # (B, D) images in [0, 1]
+                 ) -> tuple[Tensor, Tensor, Tensor]:
+    "−ELBO per image and its two terms, reconstruction (−log p(x|z), one z) and KL: each (B,)."
+    logits, mu, logvar = model(x)
+    reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(-1)
+    kl = gaussian_kl(mu, logvar)
+    return reconstruction + kl, reconstruction, kl

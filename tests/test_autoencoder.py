@@ -209,3 +209,38 @@ def test_fit_linear_autoencoder_reaches_pca():
         fit_linear_autoencoder(X, 7)
     with pytest.raises(ValueError, match="^X "):
         fit_linear_autoencoder(X[0], 1)
+
+
+# the variational autoencoder
+
+def test_gaussian_kl_rejects_mismatched_shapes():
+    from encdec_lib.autoencoder import gaussian_kl
+    with pytest.raises(ValueError, match="mu and logvar"):
+        gaussian_kl(torch.zeros(2, 3), torch.zeros(2, 4))
+    with pytest.raises(ValueError, match="mu and logvar"):
+        gaussian_kl(torch.zeros(3), [0.0, 0.0, 0.0])
+
+
+def test_gaussian_kl_is_zero_only_at_the_prior_and_positive_elsewhere():
+    from encdec_lib.autoencoder import gaussian_kl
+    torch.manual_seed(0)
+    mu, logvar = torch.randn(100, 4), torch.randn(100, 4)
+    assert (gaussian_kl(mu, logvar) > 0).all()
+    assert gaussian_kl(torch.zeros(4), torch.zeros(4)).item() == 0
+
+
+def test_vae_shapes_batched_and_unbatched_and_bad_input():
+    from encdec_lib.autoencoder import VAE, negative_elbo
+    torch.manual_seed(0)
+    vae = VAE(12, 3, hidden=(8, 5))
+    logits, mu, logvar = vae(torch.rand(4, 12))
+    assert logits.shape == (4, 12) and mu.shape == logvar.shape == (4, 3)
+    logits, mu, _ = vae(torch.rand(12))  # one image
+    assert logits.shape == (12,) and mu.shape == (3,)
+    total, rec, kl = negative_elbo(vae, torch.rand(4, 12))
+    assert total.shape == (4,) and (rec >= 0).all() and (kl >= 0).all()
+    torch.testing.assert_close(total, rec + kl)
+    with pytest.raises(ValueError, match="x"):
+        vae(torch.rand(4, 11))
+    with pytest.raises(ValueError, match="k"):
+        VAE(12, 0)
