@@ -9,7 +9,7 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .core import check_size, patch
+from .core import check_size, check_sizes, patch
 
 # %% auto #0
 __all__ = ['check_data', 'check_k', 'PCA', 'pca_fit', 'pca_transform', 'pca_inverse_transform', 'reconstruction_error',
@@ -220,6 +220,10 @@ def _load_pca(model:LinearAutoencoder, pca:PCA) -> LinearAutoencoder:
     return model
 
 # %% ../nbs/07_autoencoder.ipynb #79a0f952
+def _check_mlp_sizes(in_features:int, k:int, hidden:tuple[int, ...]) -> None:
+    "The sizes of a fully connected autoencoder: D, k and every hidden width, each >= 1."
+    check_sizes(in_features=in_features, k=k, **{f"hidden[{i}]": h for i, h in enumerate(hidden)})
+
 def _linear_stack(sizes:list[int], # widths, input first
                   activation:type[nn.Module], # nonlinearity between layers
                  ) -> list[nn.Module]:
@@ -240,10 +244,7 @@ class MLPAutoencoder(nn.Module):
                  sigmoid_output:bool=True, # squash reconstructions into (0, 1)
                 ):
         super().__init__()
-        check_size("in_features", in_features)
-        check_size("k", k)
-        for i, h in enumerate(hidden):
-            check_size(f"hidden[{i}]", h)
+        _check_mlp_sizes(in_features, k, hidden)
         self.in_features, self.k = in_features, k
         sizes = [in_features, *hidden, k]
         enc, dec = _linear_stack(sizes, activation), _linear_stack(sizes[::-1], activation)
@@ -402,9 +403,7 @@ class VAE(nn.Module):
                  activation:type[nn.Module]=nn.ReLU, # nonlinearity between layers
                 ):
         super().__init__()
-        check_size("in_features", in_features); check_size("k", k)
-        for i, h in enumerate(hidden):
-            check_size(f"hidden[{i}]", h)
+        _check_mlp_sizes(in_features, k, hidden)
         self.in_features, self.k = in_features, k
         widths = [in_features, *hidden]
         self.encoder = nn.Sequential(*_linear_stack(widths, activation),
