@@ -93,9 +93,6 @@ def text(ax, x, y, s, color=INK, fontsize=FONT, **kw):
     return ax.text(x, y, s, color=color, fontsize=fontsize, **kw)
 
 
-ARTICLE_PT = 588  # the width of the book's text column (784 px at 1400 px), in points
-
-
 def smallest_text(fig) -> float:
     "The size of the figure's smallest label, in points as drawn (the ticks of axes turned off are not drawn)."
     texts = list(fig.texts)
