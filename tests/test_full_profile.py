@@ -118,6 +118,22 @@ def test_device_commit_and_names():
     assert fp.notebook_path("nbs/00_core") == (ROOT / "nbs" / "00_core.ipynb").resolve()
 
 
+def test_the_record_itself_does_not_make_the_tree_dirty(tmp_path):
+    import subprocess
+    git = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True)
+    record, other = tmp_path / fp.RECORD.relative_to(ROOT), tmp_path / "nbs" / "01_rnn.ipynb"
+    for f in (record, other):
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text("{}")
+    git("init", "-q"); git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "t")
+    assert "+" not in fp.commit_words(tmp_path)
+    record.write_text('{"values": {}}')  # a chapter's run wrote the record: still the commit's code
+    assert "+" not in fp.commit_words(tmp_path)
+    other.write_text('{"cells": []}')  # a notebook changed: not the commit's code
+    assert fp.commit_words(tmp_path).endswith("+dirty")
+
+
 def test_the_books_record_is_protected(tmp_path):
     with pytest.raises(SystemExit):  # a fast-profile try may not go into the book's record
         fp.main(["nbs/00_core", "--profile", "fast"])

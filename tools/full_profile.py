@@ -120,10 +120,11 @@ def device_words(threads: int | None = None) -> str:
 
 
 def commit_words(root: Path = ROOT) -> str:
-    "`git rev-parse --short HEAD`, with +dirty when the work tree has changes."
+    "`git rev-parse --short HEAD`, with +dirty when the work tree has changes (the record itself, an output, aside)."
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", ".", f":(exclude){RECORD.relative_to(ROOT).as_posix()}"],
+                               cwd=root, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("+dirty" if dirty else "")
